@@ -1,0 +1,106 @@
+import * as pulumi from "@pulumi/pulumi";
+import { ApiTokenProvider } from "./provider";
+import { AccessLevel, ApiTokenPermission, ResourceType } from "./types";
+
+/** One permission, as a resource input. */
+export interface ApiTokenPermissionArgs {
+    /** The kind of Mailtrap object: `account`, `project`, `inbox` or `sending_domain`. */
+    resourceType: pulumi.Input<ResourceType>;
+    /** The id of that object (the account id for `account`). */
+    resourceId: pulumi.Input<number | string>;
+    /** `viewer` (read) or `admin` (manage). */
+    accessLevel: pulumi.Input<AccessLevel>;
+}
+
+/** The inputs of an {@link ApiToken}. */
+export interface ApiTokenArgs {
+    /** Display name, 1 to 255 characters, not only spaces. Changing it replaces the token. */
+    name: pulumi.Input<string>;
+    /** Mailtrap account id; defaults to `mailtrap:accountId` (or `MAILTRAP_ACCOUNT_ID`). Changing it replaces the token. */
+    accountId?: pulumi.Input<number>;
+    /** Permissions of the token; none when omitted. Changing them replaces the token. */
+    resources?: pulumi.Input<pulumi.Input<ApiTokenPermissionArgs>[]>;
+    /**
+     * When the token stops working: an ISO 8601 date-time in the future, at most 5 years ahead.
+     * Omitted means never. Changing it replaces the token. A token with an expiry cannot be reset,
+     * so its rotations are replacements.
+     */
+    expiresAt?: pulumi.Input<string>;
+    /** Rotation trigger: any change of value (set, changed or removed) rotates the token in an update. */
+    rotate?: pulumi.Input<string | number>;
+    /** Rotate the token once its current value is older than this many days (checked at each preview and update). */
+    rotateAfterDays?: pulumi.Input<number>;
+    /** Adopt this existing token at create (one GET) instead of creating one; read only at create. */
+    adoptTokenId?: pulumi.Input<number>;
+}
+
+/** The one provider instance every ApiToken shares; serialized once, configured in the provider process. */
+const apiTokenProvider = new ApiTokenProvider();
+
+/**
+ * A Mailtrap API token managed as code. The full value is the secret output `token`. Rotation (a
+ * `rotate` change, or `rotateAfterDays` elapsing) resets the token in an update: `tokenId` and
+ * `token` change, and the previous token keeps working for its grace period.
+ */
+export class ApiToken extends pulumi.dynamic.Resource {
+    /** The token's display name. */
+    public readonly name!: pulumi.Output<string>;
+    /** The account the token belongs to. */
+    public readonly accountId!: pulumi.Output<number>;
+    /** The token's permissions. */
+    public readonly resources!: pulumi.Output<ApiTokenPermission[]>;
+    /** The declared expiry (ISO 8601), or null when the token never expires. */
+    public readonly expiresAt!: pulumi.Output<string | null>;
+    /** The rotation trigger, as given. */
+    public readonly rotate!: pulumi.Output<string | number | undefined>;
+    /** The age limit in days, as given. */
+    public readonly rotateAfterDays!: pulumi.Output<number | undefined>;
+    /** The adopted token's id, as given. */
+    public readonly adoptTokenId!: pulumi.Output<number | undefined>;
+    /** Id of the live token; changes on every rotation. */
+    public readonly tokenId!: pulumi.Output<number>;
+    /** The full token value (secret). Empty for an adopted or looked-up token until its first rotation. */
+    public readonly token!: pulumi.Output<string>;
+    /** The last four characters of the value. */
+    public readonly last4Digits!: pulumi.Output<string>;
+    /** Who created the token. */
+    public readonly createdBy!: pulumi.Output<string>;
+    /** When the current value was created or reset (ISO 8601). */
+    public readonly issuedAt!: pulumi.Output<string>;
+    /** When the live token's value stops working, as the API last reported it; null when never. */
+    public readonly valueExpiresAt!: pulumi.Output<string | null>;
+    /** After a rotation: the replaced token, still valid during its grace period. */
+    public readonly previousTokenId!: pulumi.Output<number | undefined>;
+    /** After a rotation: when the replaced token stops working (ISO 8601). */
+    public readonly previousTokenExpiresAt!: pulumi.Output<string | undefined>;
+
+    /**
+     * Declares a Mailtrap API token.
+     * @param name The Pulumi resource name.
+     * @param args The token's inputs.
+     * @param opts Resource options; `token` is always added to `additionalSecretOutputs`.
+     */
+    constructor(name: string, args: ApiTokenArgs, opts?: pulumi.CustomResourceOptions) {
+        const props: Record<string, unknown> = {
+            ...args,
+            tokenId: undefined,
+            token: undefined,
+            last4Digits: undefined,
+            createdBy: undefined,
+            issuedAt: undefined,
+            valueExpiresAt: undefined,
+            previousTokenId: undefined,
+            previousTokenExpiresAt: undefined,
+        };
+        const secretOptions: pulumi.CustomResourceOptions = { additionalSecretOutputs: ["token"] };
+        super(apiTokenProvider, name, props, pulumi.mergeOptions(opts, secretOptions), "mailtrap", "ApiToken");
+    }
+
+    /**
+     * Looks up an existing token (one GET); `id` is `"<tokenId>"` or `"<accountId>/<tokenId>"`.
+     * Its `token` output is empty: the API shows a value only when it issues one.
+     */
+    public static get(name: string, id: pulumi.Input<string>, opts?: pulumi.CustomResourceOptions): ApiToken {
+        return new ApiToken(name, {} as ApiTokenArgs, { ...opts, id });
+    }
+}

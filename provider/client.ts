@@ -1,0 +1,300 @@
+import * as crypto from "crypto";
+import axios, { AxiosInstance } from "axios";
+import { MailtrapApiError, redactSecrets } from "./errors";
+import { RateLimit, RequestPacer, pacerFor } from "./pacer";
+import { processState } from "./processState";
+import { AttemptOutcome, DEFAULT_RETRY_POLICY, RetryPolicy, retryDelayMs } from "./retry";
+import { AccessLevel, ApiTokenInfo, ApiTokenPermission, IssuedApiToken, ResourceType } from "./types";
+
+/** A permission as the API spells it. */
+export interface WirePermission {
+    resource_type: ResourceType;
+    resource_id: number | string;
+    access_level: number;
+}
+
+/** A token as the API spells it; `token` only on create and reset. */
+export interface WireApiToken {
+    id: number;
+    name: string;
+    last_4_digits: string;
+    created_by: string;
+    expires_at: string | null;
+    resources?: WirePermission[];
+    token?: string;
+}
+
+export interface CreateApiTokenRequest {
+    name: string;
+    resources: ApiTokenPermission[];
+    /** null asks for a token that never expires. */
+    expiresAt: string | null;
+}
+
+export interface MailtrapClientOptions {
+    baseUrl: string;
+    apiToken: string;
+    requestTimeoutMs?: number;
+    retry?: RetryPolicy;
+    /** Pace requests under this limit; null sends them as they come. */
+    rateLimit?: RateLimit | null;
+    /** Told about each retry, in one line without secrets. */
+    onRetry?: (message: string) => void;
+    now?: () => number;
+    sleep?: (ms: number) => Promise<void>;
+}
+
+const ACCESS_LEVEL_CODES: Record<AccessLevel, number> = { viewer: 10, admin: 100 };
+
+/**
+ * The Mailtrap API-token endpoints, typed. The one place for the base URL, the credential,
+ * timeouts, pacing, retries and error mapping: callers get camelCase values or a MailtrapApiError.
+ */
+export class MailtrapClient {
+    private readonly http: AxiosInstance;
+    private readonly apiToken: string;
+    private readonly retry: RetryPolicy;
+    private readonly requestTimeoutMs: number;
+    private readonly pacer?: RequestPacer;
+    private readonly onRetry: (message: string) => void;
+    private readonly now: () => number;
+    private readonly sleep: (ms: number) => Promise<void>;
+
+    constructor(options: MailtrapClientOptions) {
+        this.apiToken = options.apiToken;
+        this.retry = options.retry ?? DEFAULT_RETRY_POLICY;
+        this.requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
+        this.onRetry = options.onRetry ?? (() => undefined);
+        this.now = options.now ?? Date.now;
+        this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+        if (options.rateLimit) {
+            const digest = crypto.createHash("sha256").update(options.apiToken).digest("hex");
+            this.pacer = pacerFor(digest, options.rateLimit);
+        }
+        this.http = axios.create({
+            baseURL: options.baseUrl.replace(/\/+$/, ""),
+            timeout: this.requestTimeoutMs,
+            headers: { "Api-Token": options.apiToken, Accept: "application/json" },
+            // Statuses and bodies are judged here, not by axios: its errors carry the request headers.
+            validateStatus: () => true,
+            responseType: "text",
+            transformResponse: [(body: unknown) => body],
+            transitional: { clarifyTimeoutError: true },
+            httpAgent: processState().httpAgent,
+            httpsAgent: processState().httpsAgent,
+            maxRedirects: 0,
+        });
+    }
+
+    async listTokens(accountId: number): Promise<ApiTokenInfo[]> {
+        const body = await this.send<WireApiToken[]>(`list API tokens of account ${accountId}`, "GET", tokensPath(accountId));
+        if (!Array.isArray(body)) {
+            throw this.malformed(`list API tokens of account ${accountId}`, "expected a JSON array");
+        }
+        return body.map(fromWireToken);
+    }
+
+    async getToken(accountId: number, tokenId: number): Promise<ApiTokenInfo> {
+        const operation = `get API token ${tokenId} in account ${accountId}`;
+        return fromWireToken(this.expectToken(operation, await this.send(operation, "GET", tokenPath(accountId, tokenId))));
+    }
+
+    async createToken(accountId: number, request: CreateApiTokenRequest): Promise<IssuedApiToken> {
+        const operation = `create API token "${request.name}" in account ${accountId}`;
+        const body = {
+            name: request.name,
+            resources: request.resources.map(toWirePermission),
+            expires_at: request.expiresAt,
+        };
+        return this.issued(operation, await this.send(operation, "POST", tokensPath(accountId), body));
+    }
+
+    async deleteToken(accountId: number, tokenId: number): Promise<void> {
+        await this.send(`delete API token ${tokenId} in account ${accountId}`, "DELETE", tokenPath(accountId, tokenId));
+    }
+
+    /** Expires the token after the API's grace period and returns its successor, with the new value. */
+    async resetToken(accountId: number, tokenId: number): Promise<IssuedApiToken> {
+        const operation = `reset API token ${tokenId} in account ${accountId}`;
+        return this.issued(operation, await this.send(operation, "POST", `${tokenPath(accountId, tokenId)}/reset`));
+    }
+
+    private issued(operation: string, body: unknown): IssuedApiToken {
+        const wire = this.expectToken(operation, body);
+        if (typeof wire.token !== "string" || wire.token === "") {
+            // The token exists but its value is lost: the caller must treat this like an unknown outcome.
+            throw new MailtrapApiError({ operation, reason: "the answer carried no token value", outcomeUnknown: true });
+        }
+        return { ...fromWireToken(wire), token: wire.token };
+    }
+
+    private expectToken(operation: string, body: unknown): WireApiToken {
+        const wire = body as WireApiToken;
+        if (typeof wire !== "object" || wire === null || typeof wire.id !== "number") {
+            throw this.malformed(operation, "expected an API token object");
+        }
+        return wire;
+    }
+
+    private malformed(operation: string, reason: string): MailtrapApiError {
+        return new MailtrapApiError({ operation, reason: `unexpected answer: ${reason}` });
+    }
+
+    /** One operation: paced attempts under the retry policy, within the operation's time budget. */
+    private async send<T = unknown>(operation: string, method: "GET" | "POST" | "DELETE", path: string, body?: unknown): Promise<T> {
+        const idempotent = method !== "POST";
+        const started = this.now();
+        for (let attempt = 1; ; attempt++) {
+            await this.pacer?.acquire();
+            const result = await this.attempt(method, path, body);
+            if (result.kind === "success") {
+                return result.body as T;
+            }
+            const elapsedMs = this.now() - started;
+            const delay = retryDelayMs(this.retry, result.outcome, attempt, idempotent, this.now());
+            if (result.outcome.kind === "status" && result.outcome.status === 429 && delay !== undefined) {
+                this.pacer?.pauseUntil(this.now() + delay);
+            }
+            if (delay === undefined || elapsedMs + delay > this.retry.operationBudgetMs) {
+                throw new MailtrapApiError({
+                    operation,
+                    status: result.outcome.kind === "status" ? result.outcome.status : undefined,
+                    reason: redactSecrets(result.reason, [this.apiToken]),
+                    // A POST that got no answer, or a server error, may still have been carried out.
+                    outcomeUnknown:
+                        !idempotent &&
+                        (result.outcome.kind === "no-answer" ||
+                            (result.outcome.kind === "status" && result.outcome.status >= 500)),
+                    attempts: attempt,
+                    elapsedMs,
+                });
+            }
+            this.onRetry(`mailtrap: ${operation}: ${result.reason}; retrying in ${(delay / 1000).toFixed(1)} s (attempt ${attempt + 1})`);
+            await this.sleep(delay);
+        }
+    }
+
+    private async attempt(
+        method: string,
+        path: string,
+        body: unknown,
+    ): Promise<{ kind: "success"; body: unknown } | { kind: "failure"; outcome: AttemptOutcome; reason: string }> {
+        let response;
+        try {
+            response = await this.http.request<string>({ method, url: path, data: body });
+        } catch (error) {
+            return { kind: "failure", ...describeTransportError(error, this.requestTimeoutMs) };
+        }
+        const parsed = parseJson(response.data);
+        if (response.status >= 200 && response.status < 300) {
+            if (response.status === 204 || response.data === "" || response.data === undefined) {
+                return { kind: "success", body: undefined };
+            }
+            if (parsed.ok) {
+                return { kind: "success", body: parsed.value };
+            }
+            return { kind: "failure", outcome: { kind: "no-answer" }, reason: "the answer was not valid JSON" };
+        }
+        const retryAfter = response.headers["retry-after"];
+        return {
+            kind: "failure",
+            outcome: { kind: "status", status: response.status, retryAfter: typeof retryAfter === "string" ? retryAfter : undefined },
+            reason: apiMessage(parsed.ok ? parsed.value : undefined, response.statusText),
+        };
+    }
+}
+
+function tokensPath(accountId: number): string {
+    return `/api/accounts/${accountId}/api_tokens`;
+}
+
+function tokenPath(accountId: number, tokenId: number): string {
+    return `${tokensPath(accountId)}/${tokenId}`;
+}
+
+export function fromWireToken(wire: WireApiToken): ApiTokenInfo {
+    return {
+        id: wire.id,
+        name: wire.name,
+        last4Digits: wire.last_4_digits,
+        createdBy: wire.created_by,
+        expiresAt: wire.expires_at ?? null,
+        resources: (wire.resources ?? []).map(fromWirePermission),
+    };
+}
+
+function fromWirePermission(wire: WirePermission): ApiTokenPermission {
+    return {
+        resourceType: wire.resource_type,
+        resourceId: wire.resource_id,
+        accessLevel: wire.access_level >= ACCESS_LEVEL_CODES.admin ? "admin" : "viewer",
+    };
+}
+
+function toWirePermission(permission: ApiTokenPermission): WirePermission {
+    return {
+        resource_type: permission.resourceType,
+        resource_id: permission.resourceId,
+        access_level: ACCESS_LEVEL_CODES[permission.accessLevel],
+    };
+}
+
+function parseJson(text: unknown): { ok: true; value: unknown } | { ok: false } {
+    if (typeof text !== "string" || text === "") {
+        return { ok: false };
+    }
+    try {
+        return { ok: true, value: JSON.parse(text) };
+    } catch {
+        return { ok: false };
+    }
+}
+
+/** The API's own words from an error body (`error`, or `errors` as text, list or per-field map). */
+export function apiMessage(body: unknown, statusText: string): string {
+    const fallback = statusText || "no message";
+    if (typeof body !== "object" || body === null) {
+        return fallback;
+    }
+    const { error, errors, message } = body as { error?: unknown; errors?: unknown; message?: unknown };
+    const text = describeErrors(error) ?? describeErrors(errors) ?? describeErrors(message);
+    return text ? text.slice(0, 500) : fallback;
+}
+
+function describeErrors(value: unknown): string | undefined {
+    if (typeof value === "string" && value !== "") {
+        return value;
+    }
+    if (Array.isArray(value) && value.length > 0) {
+        return value.map(String).join("; ");
+    }
+    if (typeof value === "object" && value !== null) {
+        const parts = Object.entries(value).map(([field, messages]) =>
+            `${field} ${Array.isArray(messages) ? messages.join(", ") : String(messages)}`,
+        );
+        return parts.length > 0 ? parts.join("; ") : undefined;
+    }
+    return undefined;
+}
+
+/** Reads only the error code of a transport failure: the error object itself holds the headers. */
+function describeTransportError(error: unknown, timeoutMs: number): { outcome: AttemptOutcome; reason: string } {
+    const code = typeof error === "object" && error !== null ? String((error as { code?: unknown }).code ?? "") : "";
+    switch (code) {
+        case "ECONNREFUSED":
+        case "ENOTFOUND":
+        case "EAI_AGAIN":
+        case "EHOSTUNREACH":
+        case "ENETUNREACH":
+            return { outcome: { kind: "not-sent" }, reason: `could not connect (${code})` };
+        case "ETIMEDOUT":
+        case "ECONNABORTED":
+            return { outcome: { kind: "no-answer" }, reason: `no answer within ${timeoutMs} ms` };
+        case "ECONNRESET":
+        case "EPIPE":
+        case "ERR_SOCKET_CONNECTION_TIMEOUT":
+            return { outcome: { kind: "no-answer" }, reason: `the connection was closed before an answer (${code})` };
+        default:
+            return { outcome: { kind: "no-answer" }, reason: `the request failed${code ? ` (${code})` : ""}` };
+    }
+}

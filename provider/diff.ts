@@ -1,0 +1,134 @@
+import { ApiTokenPermission, ApiTokenState } from "./types";
+import { isUnknown, permissionKey } from "./validation";
+
+const DAY_MS = 86_400_000;
+
+/** Inputs whose change needs a new token: the API cannot change them on an existing one. */
+export const REPLACE_INPUTS = ["name", "accountId", "resources", "expiresAt"] as const;
+
+/** Why the live token's value must be renewed, if it must. */
+export type RotationCause =
+    | { kind: "trigger" }
+    | { kind: "age"; ageDays: number; rotateAfterDays: number }
+    | { kind: "reset-outside"; valueExpiresAt: string };
+
+export interface ApiTokenDiff {
+    changes: boolean;
+    replaces: string[];
+    rotation?: RotationCause;
+    /** Lines for the user explaining a rotation the engine's own diff cannot show. */
+    notices: string[];
+}
+
+/**
+ * Decides what an update means, from the old outputs and the new (checked) inputs, without calling
+ * the API: a replace when a replace input changed; a rotation (an update that resets the token)
+ * when the trigger changed, the value is older than `rotateAfterDays`, or the token was reset
+ * outside Pulumi; else no change. A rotation of a token that has an expiry is a replacement,
+ * because the API cannot reset it; a replace plus a rotation is one replacement.
+ */
+export function diffApiToken(olds: Partial<ApiTokenState>, news: Record<string, unknown>, now: number): ApiTokenDiff {
+    const replaces = REPLACE_INPUTS.filter((key) => changed(key, olds[key], news[key]));
+    const rotation = rotationCause(olds, news, now);
+    const label = `mailtrap:ApiToken "${String(olds.name)}" (token ${String(olds.tokenId)})`;
+    const notices: string[] = [];
+    if (replaces.length > 0) {
+        if (rotation) {
+            notices.push(`${label} will be replaced (${replaces.join(", ")} changed); the replacement also renews its value (${describeCause(rotation)})`);
+        }
+        return { changes: true, replaces, rotation, notices };
+    }
+    if (!rotation) {
+        return { changes: false, replaces: [], notices };
+    }
+    if (hasExpiry(olds)) {
+        const key = rotation.kind === "trigger" ? "rotate" : "rotateAfterDays";
+        notices.push(`${label} will be replaced to rotate (${describeCause(rotation)}): it has an expiry, and the API cannot reset a token with an expiry; the new token is created before the old one is deleted`);
+        return { changes: true, replaces: [key], rotation, notices };
+    }
+    notices.push(`${label} will rotate: ${describeCause(rotation)}`);
+    return { changes: true, replaces: [], rotation, notices };
+}
+
+/** Why the value must be renewed now, if it must; the same rule serves diff and update. */
+export function rotationCause(olds: Partial<ApiTokenState>, news: Record<string, unknown>, now: number): RotationCause | undefined {
+    if (!sameTrigger(olds.rotate, news.rotate)) {
+        return { kind: "trigger" };
+    }
+    if (olds.valueExpiresAt && !hasExpiry(olds)) {
+        return { kind: "reset-outside", valueExpiresAt: olds.valueExpiresAt };
+    }
+    const limit = news.rotateAfterDays;
+    const issuedAt = olds.issuedAt ? Date.parse(olds.issuedAt) : NaN;
+    if (typeof limit === "number" && limit > 0 && !Number.isNaN(issuedAt)) {
+        const ageDays = (now - issuedAt) / DAY_MS;
+        if (ageDays >= limit) {
+            return { kind: "age", ageDays, rotateAfterDays: limit };
+        }
+    }
+    return undefined;
+}
+
+export function describeCause(cause: RotationCause): string {
+    switch (cause.kind) {
+        case "trigger":
+            return "its rotate trigger changed";
+        case "age":
+            return `its value is ${cause.ageDays.toFixed(1)} days old and rotateAfterDays is ${cause.rotateAfterDays}`;
+        case "reset-outside":
+            return `it was reset outside Pulumi and its stored value stops working at ${cause.valueExpiresAt}`;
+    }
+}
+
+function hasExpiry(olds: Partial<ApiTokenState>): boolean {
+    return olds.expiresAt !== undefined && olds.expiresAt !== null;
+}
+
+function changed(key: (typeof REPLACE_INPUTS)[number], old: unknown, value: unknown): boolean {
+    if (isUnknown(value)) {
+        return true;
+    }
+    switch (key) {
+        case "resources":
+            return !samePermissions(old, value);
+        case "expiresAt":
+            return !sameInstant(old, value);
+        default:
+            return old !== value;
+    }
+}
+
+function sameTrigger(old: unknown, value: unknown): boolean {
+    if (isUnknown(value)) {
+        return false;
+    }
+    const absent = (v: unknown) => v === undefined || v === null;
+    if (absent(old) || absent(value)) {
+        return absent(old) && absent(value);
+    }
+    return String(old) === String(value);
+}
+
+function sameInstant(old: unknown, value: unknown): boolean {
+    const instant = (v: unknown) => (typeof v === "string" ? Date.parse(v) : v === undefined ? null : v);
+    return instant(old) === instant(value);
+}
+
+function samePermissions(old: unknown, value: unknown): boolean {
+    return canonicalPermissions(old) === canonicalPermissions(value);
+}
+
+/** Permissions as a set: order and the spelling of ids do not matter. */
+function canonicalPermissions(value: unknown): string {
+    if (value === undefined || value === null) {
+        return "[]";
+    }
+    if (!Array.isArray(value)) {
+        return JSON.stringify(value);
+    }
+    return JSON.stringify(
+        (value as ApiTokenPermission[])
+            .map((p) => (isUnknown(p) ? "?" : `${permissionKey(p)}:${String(p.accessLevel)}`))
+            .sort(),
+    );
+}

@@ -1,0 +1,110 @@
+#!/usr/bin/env node
+/**
+ * Runs the Mailtrap API-token emulator on 127.0.0.1 until interrupted:
+ *   node bin/provider/emulator/cli.js [--port N] [--account-id N] [--credential VALUE]
+ */
+import { DEFAULT_ACCOUNT_ID, MailtrapEmulator } from "./server";
+
+const DEFAULT_PORT = 8025;
+
+const USAGE = "usage: node bin/provider/emulator/cli.js [--port N] [--account-id N] [--credential VALUE]";
+
+interface CliOptions {
+    port: number;
+    accountId: number;
+    credential?: string;
+}
+
+function parseArgs(argv: string[], env: NodeJS.ProcessEnv): CliOptions {
+    const options: CliOptions = {
+        port: env.MAILTRAP_EMULATOR_PORT ? parseInteger(env.MAILTRAP_EMULATOR_PORT, "MAILTRAP_EMULATOR_PORT", 0, 65535) : DEFAULT_PORT,
+        accountId: DEFAULT_ACCOUNT_ID,
+    };
+    for (let i = 0; i < argv.length; i++) {
+        const [flag, inline] = argv[i].split("=", 2);
+        const value = () => {
+            const v = inline ?? argv[++i];
+            if (v === undefined) throw new Error(`${flag} needs a value`);
+            return v;
+        };
+        switch (flag) {
+            case "--port":
+                options.port = parseInteger(value(), "--port", 0, 65535);
+                break;
+            case "--account-id":
+                options.accountId = parseInteger(value(), "--account-id", 1);
+                break;
+            case "--credential":
+                options.credential = value();
+                break;
+            case "-h":
+            case "--help":
+                console.log(USAGE);
+                process.exit(0);
+            default:
+                throw new Error(`unknown argument ${argv[i]}`);
+        }
+    }
+    return options;
+}
+
+function parseInteger(text: string, what: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
+    const value = Number(text.trim());
+    if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(value) || value < min || value > max) {
+        throw new Error(`${what} must be an integer from ${min} to ${max}, got "${text}"`);
+    }
+    return value;
+}
+
+async function main(): Promise<void> {
+    let options: CliOptions;
+    try {
+        options = parseArgs(process.argv.slice(2), process.env);
+    } catch (err) {
+        console.error(`${(err as Error).message}\n${USAGE}`);
+        process.exit(2);
+    }
+
+    const emulator = new MailtrapEmulator({ accountId: options.accountId, credential: options.credential });
+    let baseUrl: string;
+    try {
+        baseUrl = await emulator.start(options.port);
+    } catch (err) {
+        console.error(`cannot start the emulator on 127.0.0.1:${options.port}: ${(err as Error).message}`);
+        process.exit(1);
+    }
+
+    console.log(`Mailtrap API-token emulator listening on ${baseUrl}`);
+    console.log(`base URL:   ${baseUrl}`);
+    console.log(`account id: ${emulator.accountId}`);
+    console.log(`credential: ${emulator.credential}`);
+    console.log("");
+    console.log("Point a Pulumi stack at it:");
+    console.log(`  pulumi config set mailtrap:baseUrl ${baseUrl}`);
+    console.log(`  pulumi config set mailtrap:accountId ${emulator.accountId}`);
+    console.log(`  pulumi config set --secret mailtrap:apiToken ${emulator.credential}`);
+    console.log("or the environment:");
+    console.log(`  export MAILTRAP_BASE_URL=${baseUrl}`);
+    console.log(`  export MAILTRAP_ACCOUNT_ID=${emulator.accountId}`);
+    console.log(`  export MAILTRAP_API_TOKEN=${emulator.credential}`);
+    console.log("");
+    console.log("State is in memory only. Press Ctrl+C to stop.");
+
+    let stopping = false;
+    const shutdown = (signal: NodeJS.Signals) => {
+        if (stopping) return;
+        stopping = true;
+        console.log(`${signal}: stopping the emulator`);
+        emulator.stop().then(
+            () => process.exit(0),
+            (err: Error) => {
+                console.error(`error while stopping: ${err.message}`);
+                process.exit(1);
+            },
+        );
+    };
+    process.on("SIGINT", shutdown);
+    process.on("SIGTERM", shutdown);
+}
+
+void main();

@@ -1,0 +1,79 @@
+/** What failed, in words a user reads: "reset API token 1234 in account 3229". */
+export type OperationLabel = string;
+
+export interface MailtrapApiErrorDetails {
+    operation: OperationLabel;
+    /** HTTP status, absent when no response arrived. */
+    status?: number;
+    /** The API's own message, or a description of the transport failure. */
+    reason: string;
+    /** True when the request may have taken effect although no success was seen. */
+    outcomeUnknown?: boolean;
+    attempts?: number;
+    elapsedMs?: number;
+}
+
+/**
+ * The one error type of the API client. Its message is a single line (operation, status, the API's
+ * message) built only from values that cannot hold a credential or a token value: no headers, no
+ * request, no raw transport error.
+ */
+export class MailtrapApiError extends Error {
+    readonly operation: OperationLabel;
+    readonly status?: number;
+    readonly reason: string;
+    readonly outcomeUnknown: boolean;
+    readonly attempts: number;
+
+    constructor(details: MailtrapApiErrorDetails) {
+        super(describeFailure(details));
+        this.name = "MailtrapApiError";
+        this.operation = details.operation;
+        this.status = details.status;
+        this.reason = details.reason;
+        this.outcomeUnknown = details.outcomeUnknown ?? false;
+        this.attempts = details.attempts ?? 1;
+    }
+
+    get isNotFound(): boolean {
+        return this.status === 404;
+    }
+}
+
+function describeFailure(details: MailtrapApiErrorDetails): string {
+    const status = details.status === undefined ? "" : `HTTP ${details.status}: `;
+    const attempts =
+        (details.attempts ?? 1) > 1
+            ? ` (gave up after ${details.attempts} attempts in ${((details.elapsedMs ?? 0) / 1000).toFixed(1)} s)`
+            : "";
+    return `mailtrap: ${details.operation} failed: ${status}${details.reason}${attempts}`;
+}
+
+/** Replaces every occurrence of each secret with a mask; used on any text that came from outside. */
+export function redactSecrets(text: string, secrets: ReadonlyArray<string | undefined>): string {
+    let result = text;
+    for (const secret of secrets) {
+        if (secret && secret.length >= 4) {
+            result = result.split(secret).join("[secret]");
+        }
+    }
+    return result;
+}
+
+/**
+ * Thrown when a token was created but the create cannot complete. Carrying `id` and `properties`
+ * makes the engine record the token as a partially created resource instead of orphaning it.
+ */
+export class IncompleteCreateError extends Error {
+    readonly id: string;
+    readonly properties: Record<string, unknown>;
+    readonly reasons: string[];
+
+    constructor(message: string, id: string, properties: Record<string, unknown>) {
+        super(message);
+        this.name = "IncompleteCreateError";
+        this.id = id;
+        this.properties = properties;
+        this.reasons = [message];
+    }
+}

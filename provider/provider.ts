@@ -1,0 +1,109 @@
+import type * as pulumi from "@pulumi/pulumi";
+import { MailtrapClient } from "./client";
+import { diffApiToken } from "./diff";
+import { IncompleteCreateError } from "./errors";
+import { createApiToken, deleteApiToken, OperationContext, readApiToken, rotateApiToken } from "./operations";
+import { ProviderSettings, SettingProblem, resolveSettings } from "./settings";
+import { ApiTokenState } from "./types";
+import { asApiTokenInputs, checkApiTokenInputs } from "./validation";
+
+const PROVIDER_KEY = "__provider";
+
+/**
+ * The Pulumi lifecycle of `ApiToken`. This object is serialized into every resource's state, so
+ * it holds no configuration until `configure` runs in the provider process, and its methods only
+ * hand over to the modules that do the work.
+ */
+export class ApiTokenProvider implements pulumi.dynamic.ResourceProvider {
+    private settings?: ProviderSettings;
+    private problems: SettingProblem[] = [];
+    private client?: MailtrapClient;
+
+    async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
+        const lookup = (key: string): string | undefined => {
+            try {
+                return req.config.get(key);
+            } catch {
+                // The host reads config it was never given as an error; env fallbacks still apply.
+                return undefined;
+            }
+        };
+        const { settings, problems } = resolveSettings(lookup, process.env);
+        this.settings = settings;
+        this.problems = problems;
+    }
+
+    async check(olds: Record<string, unknown>, news: Record<string, unknown>): Promise<pulumi.dynamic.CheckResult> {
+        const settings = this.currentSettings();
+        const { inputs, failures } = checkApiTokenInputs(olds ?? {}, news, {
+            defaultAccountId: settings.accountId,
+            now: settings.now(),
+        });
+        const configFailures = this.problems.map((p) => ({ property: p.key, reason: p.reason }));
+        return { inputs, failures: [...failures, ...configFailures] };
+    }
+
+    async diff(_id: string, olds: ApiTokenState, news: Record<string, unknown>): Promise<pulumi.dynamic.DiffResult> {
+        const result = diffApiToken(olds, news, this.currentSettings().now());
+        result.notices.forEach((line) => console.log(line));
+        return { changes: result.changes, replaces: result.replaces, deleteBeforeReplace: false };
+    }
+
+    async create(inputs: Record<string, unknown>): Promise<pulumi.dynamic.CreateResult> {
+        try {
+            const state = await createApiToken(this.context(), asApiTokenInputs(inputs));
+            return { id: String(state.tokenId), outs: state };
+        } catch (error) {
+            if (error instanceof IncompleteCreateError) {
+                // Without the serialized provider the engine could neither refresh nor delete what it records.
+                error.properties[PROVIDER_KEY] = inputs[PROVIDER_KEY];
+            }
+            throw error;
+        }
+    }
+
+    async read(id: string, props?: Partial<ApiTokenState>): Promise<pulumi.dynamic.ReadResult> {
+        const result = await readApiToken(this.context(), id, props ?? {}, this.currentSettings().accountId);
+        return result ? { id: result.id, props: result.state, inputs: result.inputs } : {};
+    }
+
+    async update(_id: string, olds: ApiTokenState, news: Record<string, unknown>): Promise<pulumi.dynamic.UpdateResult> {
+        return { outs: await rotateApiToken(this.context(), olds, asApiTokenInputs(news)) };
+    }
+
+    async delete(id: string, props: Partial<ApiTokenState>): Promise<void> {
+        await deleteApiToken(this.context(), id, props);
+    }
+
+    private currentSettings(): ProviderSettings {
+        if (!this.settings) {
+            // Called without configure (as in unit tests): read the environment.
+            const { settings, problems } = resolveSettings(() => undefined, process.env);
+            this.settings = settings;
+            this.problems = problems;
+        }
+        return this.settings;
+    }
+
+    /** What an API operation needs; fails here, before any request, when settings are unusable. */
+    private context(): OperationContext {
+        const settings = this.currentSettings();
+        if (this.problems.length > 0) {
+            throw new Error(`mailtrap: invalid configuration: ${this.problems.map((p) => `${p.key} ${p.reason}`).join("; ")}`);
+        }
+        if (!settings.apiToken) {
+            throw new Error(
+                "mailtrap: no API token configured: run `pulumi config set --secret mailtrap:apiToken <token>` or set MAILTRAP_API_TOKEN",
+            );
+        }
+        this.client ??= new MailtrapClient({
+            baseUrl: settings.baseUrl,
+            apiToken: settings.apiToken,
+            requestTimeoutMs: settings.requestTimeoutMs,
+            retry: settings.retry,
+            rateLimit: settings.rateLimit,
+            onRetry: (line) => console.log(line),
+        });
+        return { client: this.client, now: settings.now(), notify: (line) => console.log(line) };
+    }
+}

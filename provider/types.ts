@@ -1,0 +1,74 @@
+/** What a permission applies to. */
+export type ResourceType = "account" | "project" | "inbox" | "sending_domain";
+
+/** How much a permission allows: `viewer` (read) or `admin` (manage). */
+export type AccessLevel = "viewer" | "admin";
+
+export const RESOURCE_TYPES: readonly ResourceType[] = ["account", "project", "inbox", "sending_domain"];
+export const ACCESS_LEVELS: readonly AccessLevel[] = ["viewer", "admin"];
+
+/** One permission of an API token. */
+export interface ApiTokenPermission {
+    /** The kind of Mailtrap object the permission covers. */
+    resourceType: ResourceType;
+    /** The id of that object (the account id for `account`). */
+    resourceId: number | string;
+    /** `viewer` or `admin`. */
+    accessLevel: AccessLevel;
+}
+
+/** A token as the API describes it: everything but the value, which is shown only once. */
+export interface ApiTokenInfo {
+    /** The token's id. */
+    id: number;
+    /** The token's display name. */
+    name: string;
+    /** The last four characters of the value. */
+    last4Digits: string;
+    /** Who created the token. */
+    createdBy: string;
+    /** When the token stops working (ISO 8601), or null when it never expires. */
+    expiresAt: string | null;
+    /** The token's permissions. */
+    resources: ApiTokenPermission[];
+}
+
+/** A token returned by create or reset: the only two answers that carry its full value. */
+export interface IssuedApiToken extends ApiTokenInfo {
+    /** The full token value. */
+    token: string;
+}
+
+/**
+ * The state the provider records for an `ApiToken`: every input echoed, plus what the API said.
+ * Field names are the resource's output names.
+ */
+export interface ApiTokenState {
+    name: string;
+    accountId: number;
+    resources: ApiTokenPermission[];
+    expiresAt: string | null;
+    rotate?: string | number;
+    rotateAfterDays?: number;
+    adoptTokenId?: number;
+    tokenId: number;
+    token: string;
+    last4Digits: string;
+    createdBy: string;
+    issuedAt: string;
+    /** When the live token's value stops working, as the API last reported it. */
+    valueExpiresAt: string | null;
+    previousTokenId?: number;
+    previousTokenExpiresAt?: string;
+}
+
+/** Inputs after `check`: validated, with the account resolved. */
+export interface ApiTokenInputs {
+    name: string;
+    accountId: number;
+    resources?: ApiTokenPermission[];
+    expiresAt?: string;
+    rotate?: string | number;
+    rotateAfterDays?: number;
+    adoptTokenId?: number;
+}

@@ -1,0 +1,201 @@
+import { ACCESS_LEVELS, ApiTokenInputs, ApiTokenPermission, RESOURCE_TYPES } from "./types";
+
+/** The engine's placeholder for a value not known yet during preview. */
+export const UNKNOWN_VALUE = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+export const INPUT_NAMES = ["name", "accountId", "resources", "expiresAt", "rotate", "rotateAfterDays", "adoptTokenId"] as const;
+const PERMISSION_FIELDS = ["resourceType", "resourceId", "accessLevel"];
+/** Set by the engine, not the user. (A plain array: module-level Sets do not survive serialization.) */
+const RESERVED: readonly string[] = ["__provider"];
+
+export const MAX_NAME_LENGTH = 255;
+export const MAX_ROTATE_AFTER_DAYS = 36_500;
+export const MAX_EXPIRY_YEARS = 5;
+export const MAX_PERMISSIONS = 100;
+const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/i;
+const DAY_MS = 86_400_000;
+
+export interface CheckFailure {
+    property: string;
+    reason: string;
+}
+
+export interface CheckContext {
+    /** The account from config, used when the resource names none. */
+    defaultAccountId?: number;
+    now: number;
+}
+
+export function isUnknown(value: unknown): boolean {
+    return value === UNKNOWN_VALUE;
+}
+
+/**
+ * Validates an ApiToken's inputs without calling the API. Returns the inputs to record (with the
+ * account resolved from config) and one failure per problem, each naming the property and what is
+ * allowed. Values unknown during preview are let through; they are checked once known.
+ */
+export function checkApiTokenInputs(
+    olds: Record<string, unknown>,
+    news: Record<string, unknown>,
+    context: CheckContext,
+): { inputs: Record<string, unknown>; failures: CheckFailure[] } {
+    const failures: CheckFailure[] = [];
+    const fail = (property: string, reason: string) => failures.push({ property, reason });
+    const inputs: Record<string, unknown> = { ...news };
+
+    for (const key of Object.keys(news)) {
+        if (!RESERVED.includes(key) && !(INPUT_NAMES as readonly string[]).includes(key)) {
+            fail(key, `"${key}" is not an ApiToken input; the inputs are ${INPUT_NAMES.join(", ")}`);
+        }
+    }
+
+    checkName(news.name, fail);
+
+    if (news.accountId === undefined || news.accountId === null) {
+        if (context.defaultAccountId === undefined) {
+            fail("accountId", "no account given: set accountId, the mailtrap:accountId stack config or MAILTRAP_ACCOUNT_ID");
+        } else {
+            inputs.accountId = context.defaultAccountId;
+        }
+    } else if (!isUnknown(news.accountId) && !isPositiveInteger(news.accountId)) {
+        fail("accountId", `must be a positive integer (a Mailtrap account id), got ${describe(news.accountId)}`);
+    }
+
+    if (news.resources !== undefined && news.resources !== null && !isUnknown(news.resources)) {
+        checkResources(news.resources, fail);
+    }
+
+    // An expiry already accepted stays valid as time passes; only a new value must lie ahead.
+    if (news.expiresAt !== undefined && news.expiresAt !== null && !isUnknown(news.expiresAt) && news.expiresAt !== olds.expiresAt) {
+        checkExpiresAt(news.expiresAt, context.now, fail);
+    }
+
+    const rotate = news.rotate;
+    if (rotate !== undefined && rotate !== null && !isUnknown(rotate)) {
+        const ok =
+            (typeof rotate === "string" && rotate.length > 0 && rotate.length <= MAX_NAME_LENGTH) ||
+            (typeof rotate === "number" && Number.isFinite(rotate));
+        if (!ok) {
+            fail("rotate", `must be a non-empty string (at most ${MAX_NAME_LENGTH} characters) or a finite number, got ${describe(rotate)}`);
+        }
+    }
+
+    const days = news.rotateAfterDays;
+    if (days !== undefined && days !== null && !isUnknown(days)) {
+        if (typeof days !== "number" || !Number.isFinite(days) || days <= 0 || days > MAX_ROTATE_AFTER_DAYS) {
+            fail("rotateAfterDays", `must be a positive number of days, at most ${MAX_ROTATE_AFTER_DAYS}, got ${describe(days)}`);
+        }
+    }
+
+    const adopt = news.adoptTokenId;
+    if (adopt !== undefined && adopt !== null && !isUnknown(adopt) && !isPositiveInteger(adopt)) {
+        fail("adoptTokenId", `must be a positive integer (the id of an existing token), got ${describe(adopt)}`);
+    }
+
+    return { inputs, failures };
+}
+
+/** Narrows checked inputs to their type; call only after `checkApiTokenInputs` reported no failure. */
+export function asApiTokenInputs(inputs: Record<string, unknown>): ApiTokenInputs {
+    return inputs as unknown as ApiTokenInputs;
+}
+
+function checkName(name: unknown, fail: (property: string, reason: string) => void): void {
+    if (isUnknown(name)) {
+        return;
+    }
+    if (typeof name !== "string") {
+        fail("name", `is required and must be a string of 1 to ${MAX_NAME_LENGTH} characters, got ${describe(name)}`);
+    } else if (name.trim() === "") {
+        fail("name", "must contain a character other than spaces");
+    } else if ([...name].length > MAX_NAME_LENGTH) {
+        fail("name", `must be at most ${MAX_NAME_LENGTH} characters, got ${[...name].length}`);
+    }
+}
+
+function checkResources(resources: unknown, fail: (property: string, reason: string) => void): void {
+    if (!Array.isArray(resources)) {
+        fail("resources", `must be a list of { resourceType, resourceId, accessLevel }, got ${describe(resources)}`);
+        return;
+    }
+    if (resources.length > MAX_PERMISSIONS) {
+        fail("resources", `must hold at most ${MAX_PERMISSIONS} permissions, got ${resources.length}`);
+    }
+    const seen = new Map<string, number>();
+    resources.forEach((item, index) => {
+        const at = `resources[${index}]`;
+        if (isUnknown(item)) {
+            return;
+        }
+        if (typeof item !== "object" || item === null || Array.isArray(item)) {
+            fail(at, `must be an object { resourceType, resourceId, accessLevel }, got ${describe(item)}`);
+            return;
+        }
+        const permission = item as Record<string, unknown>;
+        for (const key of Object.keys(permission)) {
+            if (!PERMISSION_FIELDS.includes(key)) {
+                fail(`${at}.${key}`, `is not a permission field; the fields are ${PERMISSION_FIELDS.join(", ")}`);
+            }
+        }
+        const { resourceType, resourceId, accessLevel } = permission;
+        if (!isUnknown(resourceType) && !(RESOURCE_TYPES as readonly unknown[]).includes(resourceType)) {
+            fail(`${at}.resourceType`, `must be one of ${RESOURCE_TYPES.join(", ")}, got ${describe(resourceType)}`);
+        }
+        const idOk =
+            isPositiveInteger(resourceId) ||
+            (typeof resourceId === "string" && resourceId.trim() !== "" && resourceId.length <= MAX_NAME_LENGTH);
+        if (!isUnknown(resourceId) && !idOk) {
+            fail(`${at}.resourceId`, `must be a positive integer or a non-empty string id, got ${describe(resourceId)}`);
+        }
+        if (!isUnknown(accessLevel) && !(ACCESS_LEVELS as readonly unknown[]).includes(accessLevel)) {
+            fail(`${at}.accessLevel`, `must be one of ${ACCESS_LEVELS.join(", ")}, got ${describe(accessLevel)}`);
+        }
+        if (idOk && typeof resourceType === "string") {
+            const key = permissionKey(permission as unknown as ApiTokenPermission);
+            const first = seen.get(key);
+            if (first !== undefined) {
+                fail(at, `duplicates resources[${first}]: each ${resourceType} ${String(resourceId)} may appear once`);
+            } else {
+                seen.set(key, index);
+            }
+        }
+    });
+}
+
+function checkExpiresAt(value: unknown, now: number, fail: (property: string, reason: string) => void): void {
+    const time = typeof value === "string" && ISO_DATE_TIME.test(value) ? Date.parse(value) : NaN;
+    if (Number.isNaN(time)) {
+        fail("expiresAt", `must be an ISO 8601 date-time with a time zone, such as 2027-01-31T00:00:00Z, got ${describe(value)}`);
+    } else if (time <= now) {
+        fail("expiresAt", `must be in the future, got ${String(value)}`);
+    } else if (time > now + MAX_EXPIRY_YEARS * 365.25 * DAY_MS) {
+        fail("expiresAt", `must be at most ${MAX_EXPIRY_YEARS} years ahead, got ${String(value)}`);
+    }
+}
+
+/** Identifies what a permission covers, ignoring how its id is spelled (123 or "123"). */
+export function permissionKey(permission: Pick<ApiTokenPermission, "resourceType" | "resourceId">): string {
+    return `${permission.resourceType}:${String(permission.resourceId)}`;
+}
+
+function isPositiveInteger(value: unknown): value is number {
+    return typeof value === "number" && Number.isSafeInteger(value) && value > 0;
+}
+
+/** A short, safe description of a bad value: its type, and the value itself only when short. */
+function describe(value: unknown): string {
+    if (value === undefined) {
+        return "nothing";
+    }
+    if (value === null) {
+        return "null";
+    }
+    if (typeof value === "string") {
+        return value.length <= 40 ? JSON.stringify(value) : `a string of ${value.length} characters`;
+    }
+    if (typeof value === "number" || typeof value === "boolean") {
+        return String(value);
+    }
+    return Array.isArray(value) ? "a list" : `a ${typeof value}`;
+}
