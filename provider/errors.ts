@@ -26,8 +26,10 @@ export class MailtrapApiError extends Error {
     readonly attempts: number;
 
     constructor(details: MailtrapApiErrorDetails) {
-        super(describeFailure(details));
+        const message = describeFailure(details);
+        super(message);
         this.name = "MailtrapApiError";
+        keepMessage(this, message);
         this.operation = details.operation;
         this.status = details.status;
         this.reason = details.reason;
@@ -72,8 +74,20 @@ export class IncompleteCreateError extends Error {
     constructor(message: string, id: string, properties: Record<string, unknown>) {
         super(message);
         this.name = "IncompleteCreateError";
+        keepMessage(this, message);
         this.id = id;
         this.properties = properties;
         this.reasons = [message];
+    }
+}
+
+/**
+ * In the provider serialized into state, `super(message)` is rewritten to `Error.call(this,
+ * message)`, which sets nothing on `this`: without this the host would report an empty error.
+ */
+function keepMessage(error: Error, message: string): void {
+    error.message = message;
+    if (!error.stack) {
+        error.stack = `${error.name}: ${message}`;
     }
 }

@@ -1,0 +1,53 @@
+import * as path from "path";
+import { EmulatorOptions, MailtrapEmulator } from "../../provider/emulator/server";
+import { repoRoot, runProgram, serializedProvider } from "./captureProgram";
+import { Engine } from "./engine";
+import { ProviderHost, ProviderHostOptions } from "./providerHost";
+
+/** The basic example, compiled: the program whose serialized provider the tests drive. */
+export const BASIC_PROGRAM = path.join(repoRoot(), "bin", "examples", "basic", "index.js");
+
+let cachedProvider: Promise<string> | undefined;
+
+/** `__provider` as the basic example serializes it under mocks (captured once per test file). */
+export function capturedProvider(): Promise<string> {
+    cachedProvider ??= runProgram(BASIC_PROGRAM, { config: { "mailtrap:accountId": "3229" } }).then((run) =>
+        serializedProvider(run.resources),
+    );
+    return cachedProvider;
+}
+
+/** An emulator, a provider host configured against it, and an engine driving the host. */
+export interface TestStack {
+    emulator: MailtrapEmulator;
+    host: ProviderHost;
+    engine: Engine;
+    config: Record<string, string>;
+    stop(): Promise<void>;
+}
+
+export async function startStack(
+    options: { emulator?: EmulatorOptions; config?: Record<string, string>; hostEnv?: ProviderHostOptions["env"] } = {},
+): Promise<TestStack> {
+    const emulator = new MailtrapEmulator(options.emulator);
+    const baseUrl = await emulator.start(0);
+    const host = await ProviderHost.start({ env: { MAILTRAP_API_TOKEN: undefined, MAILTRAP_ACCOUNT_ID: undefined, MAILTRAP_BASE_URL: undefined, ...options.hostEnv } });
+    const config = {
+        "mailtrap:apiToken": emulator.credential,
+        "mailtrap:accountId": String(emulator.accountId),
+        "mailtrap:baseUrl": baseUrl,
+        ...options.config,
+    };
+    await host.configure(config);
+    const engine = new Engine(host, await capturedProvider());
+    return {
+        emulator,
+        host,
+        engine,
+        config,
+        stop: async () => {
+            await host.stop();
+            await emulator.stop();
+        },
+    };
+}
