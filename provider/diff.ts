@@ -62,7 +62,7 @@ export function rotationCause(olds: Partial<ApiTokenState>, news: Record<string,
     const issuedAt = olds.issuedAt ? Date.parse(olds.issuedAt) : NaN;
     if (typeof limit === "number" && limit > 0 && !Number.isNaN(issuedAt)) {
         const ageDays = (now - issuedAt) / DAY_MS;
-        if (ageDays >= limit) {
+        if (ageDays > limit) {
             return { kind: "age", ageDays, rotateAfterDays: limit };
         }
     }

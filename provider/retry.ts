@@ -89,6 +89,10 @@ export function parseRetryAfterMs(value: string | undefined, nowMs: number): num
     if (/^\d+(\.\d+)?$/.test(trimmed)) {
         return Math.round(Number(trimmed) * 1000);
     }
+    // Only the HTTP-date shape: Date.parse reads almost anything ("-1", "1 2") as some date.
+    if (!/^[A-Za-z]{3}, \d{2} [A-Za-z]{3} \d{4} \d{2}:\d{2}:\d{2} GMT$/.test(trimmed)) {
+        return undefined;
+    }
     const date = Date.parse(trimmed);
     return Number.isNaN(date) ? undefined : Math.max(0, date - nowMs);
 }

@@ -46,8 +46,9 @@ export function resolveSettings(
 ): { settings: ProviderSettings; problems: SettingProblem[] } {
     const problems: SettingProblem[] = [];
     const read = (name: SettingName): string | undefined => {
-        const value = lookup(SETTINGS[name].key) ?? env[SETTINGS[name].env];
-        return value === undefined || value.trim() === "" ? undefined : value.trim();
+        // An empty value counts as unset, so the environment still applies.
+        const present = (v: string | undefined) => (v === undefined || v.trim() === "" ? undefined : v.trim());
+        return present(lookup(SETTINGS[name].key)) ?? present(env[SETTINGS[name].env]);
     };
     const integer = (name: SettingName, min: number, max: number): number | undefined => {
         const text = read(name);

@@ -155,7 +155,7 @@ function checkResources(resources: unknown, fail: (property: string, reason: str
             const key = permissionKey(permission as unknown as ApiTokenPermission);
             const first = seen.get(key);
             if (first !== undefined) {
-                fail(at, `duplicates resources[${first}]: each ${resourceType} ${String(resourceId)} may appear once`);
+                fail(at, `duplicates resources[${first}] (${resourceType} ${describe(resourceId)}): each resource may appear once`);
             } else {
                 seen.set(key, index);
             }

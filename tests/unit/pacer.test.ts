@@ -101,6 +101,7 @@ describe("RequestPacer", () => {
             [{ requests: 20, windowMs: 1_000 }, 70],
             [{ requests: 5, windowMs: 1_000 }, 23],
             [{ requests: 12, windowMs: 600 }, 50],
+            [{ requests: 150, windowMs: 10_000 }, 320],
         ])("never lets more than requests through in any window plus margin (%p)", async (limit, count) => {
             const pacer = new RequestPacer(limit, clock);
             const tracked = acquireMany(pacer, count);
@@ -198,19 +199,17 @@ describe("RequestPacer", () => {
     });
 
     describe("the clock", () => {
-        it("reads time from the injected clock", async () => {
-            let manual = 0;
+        it("reads time from the injected clock, not Date.now", async () => {
+            let manual = START;
             const pacer = new RequestPacer({ requests: 1, windowMs: 1_000 }, () => manual);
-            let second = false;
             await pacer.acquire();
-            const pending = pacer.acquire().then(() => {
-                second = true;
-            });
-            // The fake timers' clock does not move the pacer's: only the injected clock frees the slot.
-            manual = 1_000 + MARGIN_MS;
+            const tracked = acquireMany(pacer, 1);
+            // Timers fire, but the injected clock has not moved: the slot stays taken.
+            await jest.advanceTimersByTimeAsync(5_000);
+            expect(passed(tracked)).toBe(0);
+            manual = START + 1_000 + MARGIN_MS;
             await jest.advanceTimersByTimeAsync(1_000 + MARGIN_MS);
-            await pending;
-            expect(second).toBe(true);
+            expect(passed(tracked)).toBe(1);
         });
     });
 });
