@@ -475,7 +475,6 @@ describe("checkApiTokenInputs", () => {
             expect(reasonFor(failuresFor({ accountId: "abc" }), "accountId")).toContain('"abc"');
         });
 
-        // Finding: the duplicate reason interpolates the raw resourceId (up to 255 characters).
         it("never echo a long resourceId in a duplicate's reason", () => {
             const id = "i".repeat(60);
             const failures = failuresFor({ resources: [permission({ resourceId: id }), permission({ resourceId: id })] });
