@@ -29,7 +29,11 @@ export interface BenchResult {
     machine: { cores: number; node: string; platform: string };
     command: string;
     requestsPerOperation: Record<string, { requests: number; floor: number }>;
-    overheadMs: Record<string, { hostMedianMs: number; rawMedianMs: number; overheadMs: number; ratio: number }>;
+    /** Medians: the engine's step through the host, the raw request, the host with a do-nothing provider. */
+    overheadMs: Record<
+        string,
+        { hostMedianMs: number; rawMedianMs: number; hostFloorMs: number; overheadMs: number; providerOverheadMs: number; ratio: number }
+    >;
     burst: {
         tokens: number;
         rateLimit: string | null;
@@ -48,6 +52,24 @@ export interface BenchResult {
 
 const RATE_LIMIT = { requests: 150, windowMs: 10_000 };
 const TOKEN_INPUTS: PropertyMap = { name: "bench", resources: [{ resourceType: "project", resourceId: 1, accessLevel: "viewer" }], rotate: "1" };
+
+/**
+ * A provider that does nothing, padded to the real one's size: the same steps through the host with
+ * it give the host's own floor (gRPC, property conversion) for the same payload.
+ */
+function nullProvider(sizeOf: string): string {
+    const code = [
+        "exports.handler = function () { return {",
+        "  check: async (olds, news) => ({ inputs: news }),",
+        "  diff: async () => ({ changes: true }),",
+        '  create: async (inputs) => ({ id: "1", outs: inputs }),',
+        "  read: async (id, props) => ({ id, props, inputs: props }),",
+        "  update: async (id, olds, news) => ({ outs: news }),",
+        "  delete: async () => undefined,",
+        "}; };",
+    ].join("\n");
+    return `${code}\n// ${"x".repeat(Math.max(0, Buffer.byteLength(sizeOf) - code.length - 4))}`;
+}
 
 export function parseArgs(argv: string[]): BenchOptions {
     const value = (flag: string) => {
@@ -165,8 +187,8 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
         requestsPerOperation.delete = { requests: (await counted(() => engine.destroy(resource))).requests, floor: 1 };
 
         // Overhead: each operation through the host against the same request sent raw.
-        const samples: Record<string, { host: number[]; raw: number[] }> = {};
-        const sample = (name: string) => (samples[name] ??= { host: [], raw: [] });
+        const samples: Record<string, { host: number[]; raw: number[]; floor: number[] }> = {};
+        const sample = (name: string) => (samples[name] ??= { host: [], raw: [], floor: [] });
         const tokensPath = `/api/accounts/${emulator.accountId}/api_tokens`;
         const createBody = { name: "raw", resources: [{ resource_type: "project", resource_id: 1, access_level: 10 }], expires_at: null };
         for (let i = 0; i < options.iterations; i++) {
@@ -189,11 +211,30 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
             sample("delete").raw.push((await timed(() => rawRequest(agent, baseUrl, emulator.credential, "DELETE", `${tokensPath}/${successorId}`))).ms);
             sample("check+diff").raw.push(0);
         }
+        // The same steps with a do-nothing provider of the same size: what the host costs by itself.
+        const nullEngine = new Engine(host, nullProvider(provider));
+        for (let i = 0; i < options.iterations; i++) {
+            const made = await timed(() => nullEngine.register(`floor-${i}`, { ...TOKEN_INPUTS, name: `floor-${i}` }));
+            sample("create").floor.push(made.ms);
+            const live = made.result.resource!;
+            sample("read").floor.push((await timed(() => nullEngine.refresh(live))).ms);
+            sample("check+diff").floor.push((await timed(() => nullEngine.register(`floor-${i}`, TOKEN_INPUTS, live, { preview: true }))).ms);
+            sample("rotate").floor.push((await timed(() => nullEngine.register(`floor-${i}`, TOKEN_INPUTS, live))).ms);
+            sample("delete").floor.push((await timed(() => nullEngine.destroy(live))).ms);
+        }
         const overheadMs: BenchResult["overheadMs"] = {};
-        for (const [name, { host: hostTimes, raw }] of Object.entries(samples)) {
-            const hostMedianMs = median(hostTimes);
-            const rawMedianMs = median(raw);
-            overheadMs[name] = { hostMedianMs, rawMedianMs, overheadMs: hostMedianMs - rawMedianMs, ratio: rawMedianMs > 0 ? hostMedianMs / rawMedianMs : 0 };
+        for (const [name, times] of Object.entries(samples)) {
+            const hostMedianMs = median(times.host);
+            const rawMedianMs = median(times.raw);
+            const hostFloorMs = median(times.floor);
+            overheadMs[name] = {
+                hostMedianMs,
+                rawMedianMs,
+                hostFloorMs,
+                overheadMs: hostMedianMs - rawMedianMs,
+                providerOverheadMs: hostMedianMs - rawMedianMs - hostFloorMs,
+                ratio: rawMedianMs > 0 ? hostMedianMs / rawMedianMs : 0,
+            };
         }
 
         // Burst: N creates, then N rotations, then N deletes, all in flight at once through one host.
@@ -270,9 +311,16 @@ export function formatReport(result: BenchResult): string {
     lines.push("");
     lines.push(`Provider under test: ${result.state.providerBytesInstalled ? "installed from the packed tarball" : "this repository's build (quick mode)"}.`);
     lines.push("Per-operation times come from a host with pacing off (`mailtrap:requestsPer10Seconds` 0); each is the engine's full step (check, diff, then the operation).", "");
-    lines.push("| overhead per operation (median) | through the host | raw HTTP | overhead | ratio |", "|---|---|---|---|---|");
+    lines.push(
+        "Overhead = through the host minus raw HTTP; of that, the host itself (the same steps with a do-nothing provider of the same size) and the provider's share (the rest).",
+        "",
+        "| operation (median) | through the host | raw HTTP | overhead | ratio | host alone | provider's share |",
+        "|---|---|---|---|---|---|---|",
+    );
     for (const [name, o] of Object.entries(result.overheadMs)) {
-        lines.push(`| ${name} | ${ms(o.hostMedianMs)} | ${o.rawMedianMs ? ms(o.rawMedianMs) : "no request"} | ${ms(o.overheadMs)} | ${o.ratio ? `${o.ratio.toFixed(1)}x` : "-"} |`);
+        lines.push(
+            `| ${name} | ${ms(o.hostMedianMs)} | ${o.rawMedianMs ? ms(o.rawMedianMs) : "no request"} | ${ms(o.overheadMs)} | ${o.ratio ? `${o.ratio.toFixed(1)}x` : "-"} | ${ms(o.hostFloorMs)} | ${ms(o.providerOverheadMs)} |`,
+        );
     }
     const b = result.burst;
     lines.push("");
