@@ -40,7 +40,7 @@ function parseArgs(argv: string[], env: NodeJS.ProcessEnv): CliOptions {
             case "-h":
             case "--help":
                 console.log(USAGE);
-                process.exit(0);
+                return process.exit(0);
             default:
                 throw new Error(`unknown argument ${argv[i]}`);
         }
