@@ -52,11 +52,12 @@ export function diffApiToken(olds: Partial<ApiTokenState>, news: Record<string, 
 
 /** Why the value must be renewed now, if it must; the same rule serves diff and update. */
 export function rotationCause(olds: Partial<ApiTokenState>, news: Record<string, unknown>, now: number): RotationCause | undefined {
-    if (!sameTrigger(olds.rotate, news.rotate)) {
-        return { kind: "trigger" };
-    }
+    // First: a token reset outside Pulumi cannot be reset again, whatever else asks for a rotation.
     if (olds.valueExpiresAt && !hasExpiry(olds)) {
         return { kind: "reset-outside", valueExpiresAt: olds.valueExpiresAt };
+    }
+    if (!sameTrigger(olds.rotate, news.rotate)) {
+        return { kind: "trigger" };
     }
     const limit = news.rotateAfterDays;
     const issuedAt = olds.issuedAt ? Date.parse(olds.issuedAt) : NaN;

@@ -194,8 +194,10 @@ async function resetLiveToken(
 ): Promise<{ issued: IssuedApiToken; previous: { id: number; expiresAt: string } }> {
     const { accountId, tokenId } = olds;
     if (cause.kind === "reset-outside") {
-        return { issued: await renewThroughSuccessor(ctx, olds), previous: { id: tokenId, expiresAt: cause.valueExpiresAt } };
+        return { issued: await renewThroughSuccessor(ctx, olds, tokenId), previous: { id: tokenId, expiresAt: cause.valueExpiresAt } };
     }
+    // Ids above this one can only come from resets or creates made after it.
+    const watermark = Math.max(tokenId, processState().highestTokenId.get(accountId) ?? 0);
     try {
         const issued = await ctx.client.resetToken(accountId, tokenId);
         noteTokenId(accountId, issued.id);
@@ -216,32 +218,33 @@ async function resetLiveToken(
             return { issued, previous: { id: tokenId, expiresAt: new Date(ctx.now + RESET_GRACE_MS).toISOString() } };
         }
         ctx.notify(`${error.message}; token ${tokenId} had been reset, so its successor is reset to obtain a value`);
-        return { issued: await renewThroughSuccessor(ctx, olds), previous: { id: tokenId, expiresAt: live.expiresAt } };
+        // A 422 means it was reset before this attempt (outside Pulumi): any later id may be its successor.
+        const after = error.status === 422 ? tokenId : watermark;
+        return { issued: await renewThroughSuccessor(ctx, olds, after), previous: { id: tokenId, expiresAt: live.expiresAt } };
     }
 }
 
 /**
- * A reset token's successor has the same name and permissions, no expiry and a higher id; the
- * lowest such id is the direct successor. Resetting it yields a value nobody else holds.
+ * A reset token's successor has the same name and permissions, no expiry and an id above `after`.
+ * Resetting it yields a value nobody else holds. When no single token fits, guessing could reset a
+ * token that belongs to something else, so a new token is created in its place instead.
  */
-async function renewThroughSuccessor(ctx: OperationContext, olds: ApiTokenState): Promise<IssuedApiToken> {
+async function renewThroughSuccessor(ctx: OperationContext, olds: ApiTokenState, after: number): Promise<IssuedApiToken> {
     const tokens = await ctx.client.listTokens(olds.accountId);
-    const successor = tokens
-        .filter(
-            (t) =>
-                t.id > olds.tokenId &&
-                t.name === olds.name &&
-                t.expiresAt === null &&
-                samePermissionSet(t.resources, olds.resources ?? []),
-        )
-        .sort((a, b) => a.id - b.id)[0];
-    if (!successor) {
-        ctx.notify(`mailtrap: token ${olds.tokenId} was reset and its successor is gone; a new token is created in its place`);
-        return issueToken(ctx, { ...inputsOf(olds), accountId: olds.accountId } as ApiTokenInputs);
+    const candidates = tokens.filter(
+        (t) => t.id > after && t.name === olds.name && t.expiresAt === null && samePermissionSet(t.resources, olds.resources ?? []),
+    );
+    if (candidates.length === 1) {
+        const issued = await ctx.client.resetToken(olds.accountId, candidates[0].id);
+        noteTokenId(olds.accountId, issued.id);
+        return issued;
     }
-    const issued = await ctx.client.resetToken(olds.accountId, successor.id);
-    noteTokenId(olds.accountId, issued.id);
-    return issued;
+    ctx.notify(
+        candidates.length === 0
+            ? `mailtrap: token ${olds.tokenId} was reset and no successor is left; a new token is created in its place`
+            : `mailtrap: token ${olds.tokenId} was reset and tokens ${candidates.map((t) => t.id).join(", ")} could each be its successor; rather than reset a token that may belong to something else, a new token is created in its place`,
+    );
+    return issueToken(ctx, { ...inputsOf(olds), accountId: olds.accountId } as ApiTokenInputs);
 }
 
 /** Remembers the highest token id each account has shown this process: what an unanswered create is compared with. */

@@ -1,0 +1,94 @@
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { ProgramRun, repoRoot, runProgram, serializedProvider } from "./harness/captureProgram";
+import { ProviderHost, resourceUrn } from "./harness/providerHost";
+
+jest.setTimeout(60000);
+
+const API_TOKEN_TYPE = "pulumi-nodejs:dynamic/mailtrap:ApiToken";
+const STORED_SECRET_TYPE = "pulumi-nodejs:dynamic/example:StoredSecret";
+/** How a secret looks in a property map (`specialSigKey` / `specialSecretSig` in @pulumi/pulumi/runtime/rpc). */
+const SPECIAL_SIG_KEY = "4dabf18193072939515e22adb298388d";
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+const ROTATION_PROGRAM = path.join(repoRoot(), "bin", "examples", "rotation", "index.js");
+
+/** A secret input arrives at the mock monitor wrapped; this is the value inside (or the value itself). */
+function unwrapSecret(value: unknown): unknown {
+    return typeof value === "object" && value !== null && "value" in value ? (value as { value: unknown }).value : value;
+}
+
+/**
+ * The rotation example (examples/rotation), compiled and run under mocks: it declares a token with
+ * a schedule and a trigger, and a consumer fed by the token's value.
+ */
+describe("examples/rotation", () => {
+    let run: ProgramRun;
+    let secretDir: string;
+
+    beforeAll(async () => {
+        secretDir = fs.mkdtempSync(path.join(os.tmpdir(), "rotation-example-"));
+        run = await runProgram(ROTATION_PROGRAM, {
+            config: {
+                "mailtrap:accountId": "3229",
+                "mailtrap-test:rotateAfterDays": "30",
+                "mailtrap-test:rotation": "2031-03",
+                "mailtrap-test:secretPath": path.join(secretDir, "token"),
+            },
+        });
+    });
+    afterAll(() => {
+        fs.rmSync(secretDir, { recursive: true, force: true });
+    });
+
+    it("registers an ApiToken with a schedule and a trigger, and a StoredSecret consuming its value", () => {
+        expect(run.resources.map((r) => [r.type, r.name])).toEqual([
+            [API_TOKEN_TYPE, "sending-token"],
+            [STORED_SECRET_TYPE, "sending-token-file"],
+        ]);
+        const [token, stored] = run.resources;
+        expect(token.inputs).toMatchObject({ name: "ci-sending", rotateAfterDays: 30, rotate: "2031-03" });
+        expect(stored.inputs.path).toBe(path.join(secretDir, "token"));
+        // The value is the token's, as a secret: unknown under mocks, so the wrapper holds no value.
+        expect(stored.inputs.value).toMatchObject({ [SPECIAL_SIG_KEY]: SECRET_SIG });
+        expect(unwrapSecret(stored.inputs.value) ?? undefined).toBeUndefined();
+        expect(typeof stored.inputs.__provider === "string" || typeof unwrapSecret(stored.inputs.__provider) === "string").toBe(true);
+        expect(run.exports).toMatchObject({ storedAt: path.join(secretDir, "token") });
+    });
+
+    it("uses defaults without config: a 90-day schedule and a secret file under the project", async () => {
+        const bare = await runProgram(ROTATION_PROGRAM, { config: { "mailtrap:accountId": "3229" } });
+        const token = bare.resources.find((r) => r.type === API_TOKEN_TYPE)!;
+        expect(token.inputs).toMatchObject({ rotateAfterDays: 90, rotate: "1" });
+        const stored = bare.resources.find((r) => r.type === STORED_SECRET_TYPE)!;
+        expect(stored.inputs.path).toBe(path.join(repoRoot(), ".secrets", "mailtrap-api-token"));
+        expect(fs.existsSync(stored.inputs.path as string)).toBe(false);
+    });
+
+    it("serializes a consumer provider that writes, rewrites and deletes a 0600 file through the host", async () => {
+        const provider = serializedProvider(run.resources, STORED_SECRET_TYPE);
+        const file = path.join(secretDir, "nested", "token");
+        const urn = resourceUrn("sending-token-file", STORED_SECRET_TYPE);
+        const host = await ProviderHost.start();
+        try {
+            await host.configure({});
+            const created = await host.create(urn, { path: file, value: "first-value", __provider: provider });
+            expect(created.id).toBe(file);
+            expect(fs.readFileSync(file, "utf8")).toBe("first-value");
+            expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+
+            const rotated = { path: file, value: "second-value", __provider: provider };
+            expect(await host.diff(created.id, urn, created.properties, rotated)).toMatchObject({ changes: "some", replaces: [] });
+            const updated = await host.update(created.id, urn, created.properties, rotated);
+            expect(updated.properties).toMatchObject({ path: file, value: "second-value" });
+            expect(fs.readFileSync(file, "utf8")).toBe("second-value");
+            expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+            expect(await host.diff(created.id, urn, updated.properties, rotated)).toMatchObject({ changes: "none" });
+
+            await host.delete(created.id, urn, updated.properties);
+            expect(fs.existsSync(file)).toBe(false);
+        } finally {
+            await host.stop();
+        }
+    });
+});
