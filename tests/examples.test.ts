@@ -92,3 +92,64 @@ describe("examples/rotation", () => {
         }
     });
 });
+
+/** Every example is a Pulumi project of its own, compiled by the build and run here under mocks. */
+describe("the examples", () => {
+    const examplesDir = path.join(repoRoot(), "examples");
+    const compiled = (name: string) => path.join(repoRoot(), "bin", "examples", name, "index.js");
+    const apiTokens = (run: ProgramRun) => run.resources.filter((r) => r.type === API_TOKEN_TYPE);
+
+    it.each(fs.readdirSync(examplesDir))("%s is a project with Pulumi.yaml, index.ts and a README, compiled by the build", (name) => {
+        for (const file of ["Pulumi.yaml", "index.ts", "README.md"]) {
+            expect(fs.existsSync(path.join(examplesDir, name, file))).toBe(true);
+        }
+        expect(fs.readFileSync(path.join(examplesDir, name, "Pulumi.yaml"), "utf8")).toMatch(/^runtime: nodejs$/m);
+        expect(fs.existsSync(compiled(name))).toBe(true);
+    });
+
+    it("basic declares one token and exports its value", async () => {
+        const run = await runProgram(compiled("basic"), { config: { "mailtrap:accountId": "3229" } });
+        expect(apiTokens(run).map((r) => r.inputs.name)).toEqual(["ci-sending"]);
+        expect(apiTokens(run)[0].inputs).toMatchObject({ rotate: "1", resources: [{ resourceType: "project", accessLevel: "viewer" }] });
+    });
+
+    it("permissions declares tokens scoped to a project, an inbox, a sending domain and the account", async () => {
+        const run = await runProgram(compiled("permissions"), { config: { "mailtrap:accountId": "3229", "mailtrap-test:accountId": "3229" } });
+        const scopes = apiTokens(run).map((r) => (r.inputs.resources as Array<{ resourceType: string; accessLevel: string }>)[0]);
+        expect(scopes.map((p) => `${p.resourceType}:${p.accessLevel}`)).toEqual(["project:viewer", "inbox:admin", "sending_domain:admin", "account:viewer"]);
+        expect(apiTokens(run)[2].inputs.expiresAt).toMatch(/^\d{4}-12-31T23:59:59Z$/);
+    });
+
+    it("adopt adopts a token by id and looks another up with ApiToken.get", async () => {
+        const run = await runProgram(compiled("adopt"), {
+            config: { "mailtrap:accountId": "3229", "mailtrap-test:adoptTokenId": "12345", "mailtrap-test:lookupTokenId": "3229/678" },
+        });
+        expect(apiTokens(run).map((r) => [r.name, r.inputs.adoptTokenId])).toEqual(
+            expect.arrayContaining([
+                ["legacy-ci", 12345],
+                ["looked-up", undefined],
+            ]),
+        );
+        expect(apiTokens(run)).toHaveLength(2);
+    });
+
+    it("audit reports the account's tokens this stack does not manage, those without expiry, and admin ones", async () => {
+        const { MailtrapEmulator } = await import("../provider/emulator/server");
+        const emulator = new MailtrapEmulator();
+        const baseUrl = await emulator.start(0);
+        try {
+            emulator.createToken(emulator.accountId, { name: "made by hand", expires_at: null });
+            const run = await runProgram(compiled("audit"), {
+                config: { "mailtrap:accountId": String(emulator.accountId), "mailtrap:baseUrl": baseUrl },
+                env: { MAILTRAP_API_TOKEN: emulator.credential },
+            });
+            const report = (run.exports as { report: { total: number; notManagedByThisStack: string[]; withoutExpiry: string[]; admin: string[] } }).report;
+            expect(report.total).toBe(2);
+            expect(report.notManagedByThisStack).toEqual(expect.arrayContaining([expect.stringContaining('"made by hand"'), expect.stringContaining('"Emulator admin"')]));
+            expect(report.admin).toEqual([expect.stringContaining('"Emulator admin"')]);
+            expect(JSON.stringify(report)).not.toContain(emulator.credential);
+        } finally {
+            await emulator.stop();
+        }
+    });
+});
