@@ -120,7 +120,8 @@ export class MailtrapClient {
     }
 
     private issued(operation: string, body: unknown): IssuedApiToken {
-        const wire = this.expectToken(operation, body);
+        // A 2xx to a create or reset means the token probably exists: an unreadable answer is an unknown outcome.
+        const wire = this.expectToken(operation, body, true);
         if (typeof wire.token !== "string" || wire.token === "") {
             // The token exists but its value is lost: the caller must treat this like an unknown outcome.
             throw new MailtrapApiError({ operation, reason: "the answer carried no token value", outcomeUnknown: true });
@@ -128,16 +129,16 @@ export class MailtrapClient {
         return { ...fromWireToken(wire), token: wire.token };
     }
 
-    private expectToken(operation: string, body: unknown): WireApiToken {
+    private expectToken(operation: string, body: unknown, outcomeUnknown = false): WireApiToken {
         const wire = body as WireApiToken;
         if (typeof wire !== "object" || wire === null || typeof wire.id !== "number") {
-            throw this.malformed(operation, "expected an API token object");
+            throw this.malformed(operation, "expected an API token object", outcomeUnknown);
         }
         return wire;
     }
 
-    private malformed(operation: string, reason: string): MailtrapApiError {
-        return new MailtrapApiError({ operation, reason: `unexpected answer: ${reason}` });
+    private malformed(operation: string, reason: string, outcomeUnknown = false): MailtrapApiError {
+        return new MailtrapApiError({ operation, reason: `unexpected answer: ${reason}`, outcomeUnknown });
     }
 
     /** One operation: paced attempts under the retry policy, within the operation's time budget. */
@@ -146,7 +147,9 @@ export class MailtrapClient {
         const started = this.now();
         for (let attempt = 1; ; attempt++) {
             await this.pacer?.acquire();
-            const result = await this.attempt(method, path, body);
+            // An attempt may outlast the operation's budget by at most a second.
+            const remainingMs = this.retry.operationBudgetMs - (this.now() - started);
+            const result = await this.attempt(method, path, body, Math.min(this.requestTimeoutMs, Math.max(1_000, remainingMs)));
             if (result.kind === "success") {
                 return result.body as T;
             }
@@ -155,11 +158,15 @@ export class MailtrapClient {
             if (result.outcome.kind === "status" && result.outcome.status === 429 && delay !== undefined) {
                 this.pacer?.pauseUntil(this.now() + delay);
             }
-            if (delay === undefined || elapsedMs + delay > this.retry.operationBudgetMs) {
+            const reason = redactSecrets(result.reason, [this.apiToken]);
+            const budgetSpent = delay !== undefined && elapsedMs + delay > this.retry.operationBudgetMs;
+            if (delay === undefined || budgetSpent) {
                 throw new MailtrapApiError({
                     operation,
                     status: result.outcome.kind === "status" ? result.outcome.status : undefined,
-                    reason: redactSecrets(result.reason, [this.apiToken]),
+                    reason: budgetSpent
+                        ? `${reason}; gave up: the operation's time budget of ${(this.retry.operationBudgetMs / 1000).toFixed(1)} s (mailtrap:operationTimeoutMs) is spent`
+                        : reason,
                     // A POST that got no answer, or a server error, may still have been carried out.
                     outcomeUnknown:
                         !idempotent &&
@@ -169,7 +176,7 @@ export class MailtrapClient {
                     elapsedMs,
                 });
             }
-            this.onRetry(`mailtrap: ${operation}: ${result.reason}; retrying in ${(delay / 1000).toFixed(1)} s (attempt ${attempt + 1})`);
+            this.onRetry(`mailtrap: ${operation}: ${reason}; retrying in ${(delay / 1000).toFixed(1)} s (attempt ${attempt + 1})`);
             await this.sleep(delay);
         }
     }
@@ -178,12 +185,13 @@ export class MailtrapClient {
         method: string,
         path: string,
         body: unknown,
+        timeoutMs: number,
     ): Promise<{ kind: "success"; body: unknown } | { kind: "failure"; outcome: AttemptOutcome; reason: string }> {
         let response;
         try {
-            response = await this.http.request<string>({ method, url: path, data: body });
+            response = await this.http.request<string>({ method, url: path, data: body, timeout: timeoutMs });
         } catch (error) {
-            return { kind: "failure", ...describeTransportError(error, this.requestTimeoutMs) };
+            return { kind: "failure", ...describeTransportError(error, timeoutMs) };
         }
         const parsed = parseJson(response.data);
         if (response.status >= 200 && response.status < 300) {
@@ -258,7 +266,10 @@ export function apiMessage(body: unknown, statusText: string): string {
     }
     const { error, errors, message } = body as { error?: unknown; errors?: unknown; message?: unknown };
     const text = describeErrors(error) ?? describeErrors(errors) ?? describeErrors(message);
-    return text ? text.slice(0, 500) : fallback;
+    // One line, bounded: the API's words end up in a single-line error.
+    // eslint-disable-next-line no-control-regex -- control characters are exactly what must go
+    const line = text?.replace(/[\s\u0000-\u001f\u007f]+/g, " ").trim();
+    return line ? line.slice(0, 500) : fallback;
 }
 
 function describeErrors(value: unknown): string | undefined {

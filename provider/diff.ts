@@ -10,7 +10,9 @@ export const REPLACE_INPUTS = ["name", "accountId", "resources", "expiresAt"] as
 export type RotationCause =
     | { kind: "trigger" }
     | { kind: "age"; ageDays: number; rotateAfterDays: number }
-    | { kind: "reset-outside"; valueExpiresAt: string };
+    | { kind: "reset-outside"; valueExpiresAt: string }
+    /** Created without a value the provider could read (a create that did not finish). */
+    | { kind: "no-value" };
 
 export interface ApiTokenDiff {
     changes: boolean;
@@ -56,6 +58,10 @@ export function rotationCause(olds: Partial<ApiTokenState>, news: Record<string,
     if (olds.valueExpiresAt && !hasExpiry(olds)) {
         return { kind: "reset-outside", valueExpiresAt: olds.valueExpiresAt };
     }
+    // An adopted token has no value by design, until its first rotation is asked for.
+    if (olds.token === "" && olds.adoptTokenId === undefined && olds.tokenId !== undefined && !hasExpiry(olds)) {
+        return { kind: "no-value" };
+    }
     if (!sameTrigger(olds.rotate, news.rotate)) {
         return { kind: "trigger" };
     }
@@ -78,6 +84,8 @@ export function describeCause(cause: RotationCause): string {
             return `its value is ${cause.ageDays.toFixed(1)} days old and rotateAfterDays is ${cause.rotateAfterDays}`;
         case "reset-outside":
             return `it was reset outside Pulumi and its stored value stops working at ${cause.valueExpiresAt}`;
+        case "no-value":
+            return "its create did not finish and the stack holds no value for it";
     }
 }
 

@@ -3,6 +3,7 @@ import { RotationCause, rotationCause } from "./diff";
 import { IncompleteCreateError, MailtrapApiError } from "./errors";
 import { ApiTokenInfo, ApiTokenInputs, ApiTokenPermission, ApiTokenState, IssuedApiToken } from "./types";
 import { processState } from "./processState";
+import { backoffDelayMs, DEFAULT_RETRY_POLICY } from "./retry";
 import { permissionKey } from "./validation";
 
 /** The grace the API gives an old token after a reset (the vendor documents 12 hours). */
@@ -136,7 +137,7 @@ async function adoptApiToken(ctx: OperationContext, inputs: ApiTokenInputs, toke
  * One create. When its outcome is unknown (no answer, a 5xx), the account is searched for the
  * token it may have made: a token whose value was lost is deleted and the create made once more.
  */
-async function issueToken(ctx: OperationContext, inputs: ApiTokenInputs, attemptsLeft = 2): Promise<IssuedApiToken> {
+async function issueToken(ctx: OperationContext, inputs: ApiTokenInputs, attemptsLeft = 3): Promise<IssuedApiToken> {
     const request = { name: inputs.name, resources: inputs.resources ?? [], expiresAt: inputs.expiresAt ?? null };
     const watermark = processState().highestTokenId.get(inputs.accountId);
     try {
@@ -164,6 +165,8 @@ async function issueToken(ctx: OperationContext, inputs: ApiTokenInputs, attempt
                 ? `${error.message}; token ${orphan.id} had been created without a value the provider could read, so it was deleted and the create is made once more`
                 : `${error.message}; no token was created, so the create is made once more`,
         );
+        // The server was in trouble: give it a moment before the next create.
+        await new Promise((resolve) => setTimeout(resolve, backoffDelayMs(DEFAULT_RETRY_POLICY, 4 - attemptsLeft)));
         return issueToken(ctx, inputs, attemptsLeft - 1);
     }
 }

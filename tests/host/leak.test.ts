@@ -1,0 +1,201 @@
+import { Engine, RecordedResource } from "../harness/engine";
+import { PropertyMap, ProviderHost } from "../harness/providerHost";
+import { capturedProvider, startStack, TestStack } from "../harness/stack";
+
+/**
+ * Secret hygiene through the dynamic-provider host: a full lifecycle with a known credential,
+ * including operations that fail, and then a search of everything the host printed, every error
+ * the tests saw, every property the host returned (except the `token` output itself) and the
+ * serialized provider, for the credential, a wrong credential a second host was given, and every
+ * token value the emulator ever issued.
+ */
+const CREDENTIAL = "c0ffee" + "0123456789abcdef0123456789";
+const WRONG_CREDENTIAL = "badc0de" + "fedcba9876543210fedcba987";
+const ACCOUNT = 3229;
+const CONFIG = {
+    "mailtrap:requestTimeoutMs": "500",
+    "mailtrap:maxRetries": "1",
+    "mailtrap:operationTimeoutMs": "5000",
+};
+
+interface Seen {
+    where: string;
+    text: string;
+}
+
+describe("no credential or token value leaks", () => {
+    let stack: TestStack;
+    let wrongHost: ProviderHost | undefined;
+    /** Every value the emulator issued, from create, reset and out-of-band creates. */
+    const issued = new Set<string>();
+    /** Texts to search: errors, properties (without `token`), outputs, the provider. */
+    const seen: Seen[] = [];
+    /** Every `token` output the host returned. */
+    const tokenOutputs: { where: string; value: unknown }[] = [];
+
+    beforeAll(async () => {
+        stack = await startStack({ emulator: { credential: CREDENTIAL }, config: CONFIG });
+        // Record each value as the emulator makes it, including values that are never answered.
+        const emulator = stack.emulator as unknown as { insertToken: (...args: unknown[]) => { token: string } };
+        const insertToken = emulator.insertToken.bind(stack.emulator);
+        emulator.insertToken = (...args: unknown[]) => {
+            const token = insertToken(...args);
+            issued.add(token.token);
+            return token;
+        };
+    }, 60_000);
+    afterAll(async () => {
+        await wrongHost?.stop();
+        await stack?.stop();
+    });
+
+    function seeProperties(where: string, properties: PropertyMap | undefined): void {
+        if (!properties) {
+            return;
+        }
+        const { token, ...rest } = properties;
+        if (token !== undefined) {
+            tokenOutputs.push({ where, value: token });
+        }
+        seen.push({ where, text: JSON.stringify(rest) });
+    }
+
+    function seeResource(where: string, resource: RecordedResource | undefined): RecordedResource | undefined {
+        if (resource) {
+            seeProperties(`${where} outputs`, resource.outputs);
+            seeProperties(`${where} inputs`, resource.inputs);
+            seen.push({ where: `${where} id`, text: resource.id });
+        }
+        return resource;
+    }
+
+    /** Runs a step that must fail, and keeps everything its error carries. */
+    async function failing(where: string, step: () => Promise<unknown>): Promise<Error> {
+        let error: Error | undefined;
+        try {
+            await step();
+        } catch (e) {
+            error = e as Error;
+        }
+        expect(error).toBeDefined();
+        const e = error as Error & { details?: string; initFailure?: { properties: PropertyMap; reasons: string[] }; failures?: unknown };
+        seen.push({ where: `${where} message`, text: e.message });
+        seen.push({ where: `${where} stack`, text: e.stack ?? "" });
+        seen.push({ where: `${where} details`, text: String(e.details ?? "") });
+        seen.push({ where: `${where} failures`, text: JSON.stringify(e.failures ?? null) });
+        if (e.initFailure) {
+            seeProperties(`${where} initFailure`, e.initFailure.properties);
+            seen.push({ where: `${where} initFailure reasons`, text: JSON.stringify(e.initFailure.reasons) });
+        }
+        return error!;
+    }
+
+    const inputs: PropertyMap = {
+        name: "leak-sending",
+        resources: [{ resourceType: "project", resourceId: 42, accessLevel: "viewer" }],
+        rotate: "1",
+    };
+
+    it("runs a lifecycle with failures and leaves no secret anywhere but the token output", async () => {
+        const { engine, emulator } = stack;
+
+        // Create, refresh, look up, rotate, refresh again.
+        const created = seeResource("create", (await engine.register("leak", inputs)).resource)!;
+        const refreshed = seeResource("refresh", await engine.refresh(created))!;
+        seeResource("get", await engine.get("leak-lookup", created.id));
+        seeResource("get with account", await engine.get("leak-lookup-2", `${ACCOUNT}/${created.id}`));
+        const rotated = seeResource("rotate", (await engine.register("leak", { ...inputs, rotate: "2" }, refreshed)).resource)!;
+        expect(rotated.outputs.token).not.toBe(created.outputs.token);
+        const rotatedRefresh = seeResource("refresh after rotate", await engine.refresh(rotated))!;
+
+        // A token with an expiry rotates by replacement; the diff explains it on the host's output.
+        const expiring = seeResource(
+            "create expiring",
+            (await engine.register("leak-expiring", { name: "leak-expiring", expiresAt: new Date(Date.now() + 30 * 86_400_000).toISOString(), rotate: "1" })).resource,
+        )!;
+        const expiringInputs = { name: "leak-expiring", expiresAt: expiring.outputs.expiresAt, rotate: "2" };
+        const replaced = seeResource("replace expiring", (await engine.register("leak-expiring", expiringInputs, expiring)).resource)!;
+        expect(replaced.id).not.toBe(expiring.id);
+
+        // Ambiguous create and ambiguous reset: values nobody received.
+        emulator.injectFault({ method: "POST", path: /\/api_tokens$/, fault: { kind: "apply-then-drop" } });
+        const ambiguous = seeResource("ambiguous create", (await engine.register("leak-ambiguous", { name: "leak-ambiguous" })).resource)!;
+        emulator.injectFault({ method: "POST", path: /\/reset$/, fault: { kind: "apply-then-drop" } });
+        const ambiguousReset = seeResource(
+            "ambiguous reset",
+            (await engine.register("leak-ambiguous", { name: "leak-ambiguous", rotate: "x" }, ambiguous)).resource,
+        )!;
+
+        // Failing operations.
+        emulator.injectFault({ method: "POST", path: /\/api_tokens$/, fault: { kind: "status", status: 422, body: { errors: { name: ["has already been taken"] } } } });
+        const unprocessable = await failing("422 create", () => engine.register("leak-422", { name: "leak-422" }));
+        expect(unprocessable.message).toContain("HTTP 422");
+
+        emulator.injectFault({ method: "GET", path: `/api_tokens/${rotated.outputs.tokenId}`, fault: { kind: "status", status: 500 }, times: Infinity });
+        const serverError = await failing("500 refresh", () => engine.refresh(rotatedRefresh));
+        expect(serverError.message).toContain("HTTP 500");
+        emulator.clearFaults();
+
+        emulator.injectFault({ method: "POST", path: /\/reset$/, fault: { kind: "status", status: 403, body: { errors: "Access forbidden" } } });
+        await failing("403 rotate", () => engine.register("leak", { ...inputs, rotate: "3" }, rotatedRefresh));
+
+        const other = emulator.createToken(ACCOUNT, { name: "made elsewhere", expires_at: null });
+        const mismatch = await failing("adoption mismatch", () => engine.register("leak-adopt", { ...inputs, adoptTokenId: other.id }));
+        expect(mismatch.message).toContain("cannot adopt API token");
+
+        const checkFailure = await failing("check failure", () => engine.register("leak-bad", { name: " ", rotation: "1", rotateAfterDays: -1 }));
+        expect(checkFailure.message).toContain("check failed");
+
+        await failing("get of a missing token", () => engine.get("leak-missing", "not-an-id"));
+
+        // A second host with a wrong credential: 401 on create, refresh and delete.
+        wrongHost = await ProviderHost.start({ env: { MAILTRAP_API_TOKEN: undefined, MAILTRAP_ACCOUNT_ID: undefined, MAILTRAP_BASE_URL: undefined } });
+        await wrongHost.configure({ ...stack.config, "mailtrap:apiToken": WRONG_CREDENTIAL });
+        const wrongEngine = new Engine(wrongHost, await capturedProvider());
+        const unauthorized = await failing("401 create", () => wrongEngine.register("leak-401", { name: "leak-401" }));
+        expect(unauthorized.message).toContain("HTTP 401");
+        await failing("401 refresh", () => wrongEngine.refresh(rotatedRefresh));
+        await failing("401 delete", () => wrongEngine.destroy(rotatedRefresh));
+
+        // Destroy everything.
+        for (const resource of [rotatedRefresh, replaced, ambiguousReset]) {
+            await engine.destroy(resource);
+        }
+        await new Promise((resolve) => setTimeout(resolve, 300));
+
+        // ---- the search ----
+        const provider = await capturedProvider();
+        seen.push({ where: "serialized provider", text: provider });
+        seen.push({ where: "host output", text: stack.host.output() });
+        seen.push({ where: "wrong-credential host output", text: wrongHost.output() });
+
+        const secrets = [
+            { label: "credential", value: CREDENTIAL },
+            { label: "wrong credential", value: WRONG_CREDENTIAL },
+            ...[...issued].map((value, i) => ({ label: `issued value #${i + 1}`, value })),
+        ];
+        // Reset 3x (rotate, ambiguous x2), creates: leak, expiring x2, ambiguous x2, other.
+        expect(issued.size).toBeGreaterThanOrEqual(9);
+        const leaks: string[] = [];
+        for (const { where, text } of seen) {
+            for (const { label, value } of secrets) {
+                // The whole value, or its first half (a truncated value leaks too).
+                if (text.includes(value) || text.includes(value.slice(0, value.length / 2))) {
+                    leaks.push(`${label} in ${where}`);
+                }
+            }
+        }
+        expect(leaks).toEqual([]);
+
+        // The `token` output holds an issued value or nothing, never the credential.
+        for (const { where, value } of tokenOutputs) {
+            expect([where, typeof value === "string" && (value === "" || issued.has(value))]).toEqual([where, true]);
+            expect(value).not.toBe(CREDENTIAL);
+        }
+        // The values in state are the live ones.
+        expect(emulator.isTokenValueLive(created.outputs.token as string)).toBe(true); // in its grace period
+        // The host printed something (notices, retries) and it was searched.
+        expect(stack.host.output()).toMatch(/will be replaced to rotate/);
+        expect(stack.host.output()).toMatch(/had been created without a value the provider could read/);
+    }, 90_000);
+});
