@@ -170,8 +170,7 @@ export class MailtrapClient {
                     // A POST that got no answer, or a server error, may still have been carried out.
                     outcomeUnknown:
                         !idempotent &&
-                        (result.outcome.kind === "no-answer" ||
-                            (result.outcome.kind === "status" && result.outcome.status >= 500)),
+                        (result.outcome.kind === "no-answer" || (result.outcome.kind === "status" && result.outcome.status >= 500)),
                     attempts: attempt,
                     elapsedMs,
                 });
@@ -280,8 +279,8 @@ function describeErrors(value: unknown): string | undefined {
         return value.map(String).join("; ");
     }
     if (typeof value === "object" && value !== null) {
-        const parts = Object.entries(value).map(([field, messages]) =>
-            `${field} ${Array.isArray(messages) ? messages.join(", ") : String(messages)}`,
+        const parts = Object.entries(value).map(
+            ([field, messages]) => `${field} ${Array.isArray(messages) ? messages.join(", ") : String(messages)}`,
         );
         return parts.length > 0 ? parts.join("; ") : undefined;
     }

@@ -36,7 +36,9 @@ export function diffApiToken(olds: Partial<ApiTokenState>, news: Record<string, 
     const notices: string[] = [];
     if (replaces.length > 0) {
         if (rotation) {
-            notices.push(`${label} will be replaced (${replaces.join(", ")} changed); the replacement also renews its value (${describeCause(rotation)})`);
+            notices.push(
+                `${label} will be replaced (${replaces.join(", ")} changed); the replacement also renews its value (${describeCause(rotation)})`,
+            );
         }
         return { changes: true, replaces, rotation, notices };
     }
@@ -45,7 +47,9 @@ export function diffApiToken(olds: Partial<ApiTokenState>, news: Record<string, 
     }
     if (hasExpiry(olds)) {
         const key = rotation.kind === "trigger" ? "rotate" : "rotateAfterDays";
-        notices.push(`${label} will be replaced to rotate (${describeCause(rotation)}): it has an expiry, and the API cannot reset a token with an expiry; the new token is created before the old one is deleted`);
+        notices.push(
+            `${label} will be replaced to rotate (${describeCause(rotation)}): it has an expiry, and the API cannot reset a token with an expiry; the new token is created before the old one is deleted`,
+        );
         return { changes: true, replaces: [key], rotation, notices };
     }
     notices.push(`${label} will rotate: ${describeCause(rotation)}`);
@@ -136,8 +140,6 @@ function canonicalPermissions(value: unknown): string {
         return JSON.stringify(value);
     }
     return JSON.stringify(
-        (value as ApiTokenPermission[])
-            .map((p) => (isUnknown(p) ? "?" : `${permissionKey(p)}:${String(p.accessLevel)}`))
-            .sort(),
+        (value as ApiTokenPermission[]).map((p) => (isUnknown(p) ? "?" : `${permissionKey(p)}:${String(p.accessLevel)}`)).sort(),
     );
 }

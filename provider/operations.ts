@@ -107,7 +107,9 @@ export function parseTokenAddress(id: string, defaultAccountId: number | undefin
     }
     const accountId = match[1] !== undefined ? Number(match[1]) : defaultAccountId;
     if (accountId === undefined) {
-        throw new Error(`mailtrap: no account for token "${id}": use "<accountId>/<tokenId>", or set mailtrap:accountId or MAILTRAP_ACCOUNT_ID`);
+        throw new Error(
+            `mailtrap: no account for token "${id}": use "<accountId>/<tokenId>", or set mailtrap:accountId or MAILTRAP_ACCOUNT_ID`,
+        );
     }
     return { accountId, tokenId: Number(match[2]) };
 }
@@ -119,7 +121,9 @@ async function adoptApiToken(ctx: OperationContext, inputs: ApiTokenInputs, toke
         differences.push(`name is ${JSON.stringify(live.name)} but the inputs say ${JSON.stringify(inputs.name)}`);
     }
     if (!samePermissionSet(live.resources, inputs.resources ?? [])) {
-        differences.push(`resources are ${describePermissions(live.resources)} but the inputs say ${describePermissions(inputs.resources ?? [])}`);
+        differences.push(
+            `resources are ${describePermissions(live.resources)} but the inputs say ${describePermissions(inputs.resources ?? [])}`,
+        );
     }
     if (!sameInstant(live.expiresAt, inputs.expiresAt ?? null)) {
         differences.push(`expiresAt is ${live.expiresAt ?? "never"} but the inputs say ${inputs.expiresAt ?? "never"}`);
@@ -176,7 +180,11 @@ async function issueToken(ctx: OperationContext, inputs: ApiTokenInputs, attempt
  * every token this process knew of before the attempt (token ids only grow). Without such a
  * watermark, only the account's newest token qualifies.
  */
-async function findCreatedToken(ctx: OperationContext, inputs: ApiTokenInputs, watermark: number | undefined): Promise<ApiTokenInfo | undefined> {
+async function findCreatedToken(
+    ctx: OperationContext,
+    inputs: ApiTokenInputs,
+    watermark: number | undefined,
+): Promise<ApiTokenInfo | undefined> {
     const tokens = await ctx.client.listTokens(inputs.accountId);
     const newest = Math.max(0, ...tokens.map((t) => t.id));
     const matches = tokens.filter(
@@ -316,7 +324,11 @@ function compact<T extends object>(value: T): Record<string, unknown> {
 }
 
 function samePermissionSet(a: ApiTokenPermission[], b: ApiTokenPermission[]): boolean {
-    const canonical = (list: ApiTokenPermission[]) => list.map((p) => `${permissionKey(p)}:${p.accessLevel}`).sort().join(",");
+    const canonical = (list: ApiTokenPermission[]) =>
+        list
+            .map((p) => `${permissionKey(p)}:${p.accessLevel}`)
+            .sort()
+            .join(",");
     return canonical(a) === canonical(b);
 }
 

@@ -64,9 +64,7 @@ export function retryDelayMs(
                     ? backoffDelayMs(policy, failedAttempts, random)
                     : Math.min(retryAfter, policy.maxRetryAfterMs);
             }
-            return idempotent && isTransientStatus(outcome.status)
-                ? backoffDelayMs(policy, failedAttempts, random)
-                : undefined;
+            return idempotent && isTransientStatus(outcome.status) ? backoffDelayMs(policy, failedAttempts, random) : undefined;
         case "not-sent":
             return backoffDelayMs(policy, failedAttempts, random);
         case "no-answer":

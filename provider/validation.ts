@@ -77,7 +77,10 @@ export function checkApiTokenInputs(
             (typeof rotate === "string" && rotate.length > 0 && rotate.length <= MAX_NAME_LENGTH) ||
             (typeof rotate === "number" && Number.isFinite(rotate));
         if (!ok) {
-            fail("rotate", `must be a non-empty string (at most ${MAX_NAME_LENGTH} characters) or a finite number, got ${describe(rotate)}`);
+            fail(
+                "rotate",
+                `must be a non-empty string (at most ${MAX_NAME_LENGTH} characters) or a finite number, got ${describe(rotate)}`,
+            );
         }
     }
 

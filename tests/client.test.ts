@@ -287,7 +287,10 @@ describe("error mapping", () => {
     });
 
     test("the message stays one line when the API's message spans several lines", async () => {
-        emu.injectFault({ method: "POST", fault: { kind: "status", status: 422, body: { errors: { name: ["is invalid\nsee the docs\r\nfor details"] } } } });
+        emu.injectFault({
+            method: "POST",
+            fault: { kind: "status", status: 422, body: { errors: { name: ["is invalid\nsee the docs\r\nfor details"] } } },
+        });
 
         const error = await failure(client().createToken(accountId, NEVER_EXPIRES));
 
@@ -311,10 +314,10 @@ describe("retries", () => {
         const sleeps: number[] = [];
         emu.injectFault({ method: "GET", fault: { kind: "status", status: 429, headers: { "Retry-After": "1" } } });
 
-        const token = await client({ retry: { ...FAST, maxDelayMs: 5, maxRetryAfterMs: 20 }, sleep: async (ms) => void sleeps.push(ms) }).getToken(
-            accountId,
-            seeded.id,
-        );
+        const token = await client({
+            retry: { ...FAST, maxDelayMs: 5, maxRetryAfterMs: 20 },
+            sleep: async (ms) => void sleeps.push(ms),
+        }).getToken(accountId, seeded.id);
 
         expect(token.id).toBe(seeded.id);
         expect(emu.requestCount({ method: "GET" })).toBe(2);

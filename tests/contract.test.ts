@@ -52,7 +52,8 @@ beforeAll(async () => {
         baseUrl = await emulator.start(0);
         credential = emulator.credential;
         accountId = emulator.accountId;
-        const partial = REAL_TOKEN !== undefined || REAL_ACCOUNT !== undefined ? " (only one of the two MAILTRAP_CONTRACT_* variables is set)" : "";
+        const partial =
+            REAL_TOKEN !== undefined || REAL_ACCOUNT !== undefined ? " (only one of the two MAILTRAP_CONTRACT_* variables is set)" : "";
         console.log(
             `contract tests: running against the local emulator at ${baseUrl}${partial}; ` +
                 "set MAILTRAP_CONTRACT_API_TOKEN and MAILTRAP_CONTRACT_ACCOUNT_ID to run against real Mailtrap",

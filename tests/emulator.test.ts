@@ -154,7 +154,14 @@ describe("endpoints", () => {
     });
 
     test("404 for unknown paths and ids that are not positive integers", async () => {
-        for (const path of ["/api/accounts/3229/tokens", "/", `${tokensPath()}/abc`, `${tokensPath()}/0`, "/api/accounts/-1/api_tokens", `${tokenPath(1001)}/rotate`]) {
+        for (const path of [
+            "/api/accounts/3229/tokens",
+            "/",
+            `${tokensPath()}/abc`,
+            `${tokensPath()}/0`,
+            "/api/accounts/-1/api_tokens",
+            `${tokenPath(1001)}/rotate`,
+        ]) {
             const reply = await call("GET", path);
             expect({ path, status: reply.status, body: reply.json }).toEqual({ path, status: 404, body: { error: "Not Found" } });
         }
@@ -176,7 +183,9 @@ describe("authentication and authorization", () => {
     });
 
     test("the Authorization: Bearer header is accepted", async () => {
-        expect((await call("GET", tokensPath(), { headers: { Authorization: `Bearer ${emu.credential}` }, credential: null })).status).toBe(200);
+        expect((await call("GET", tokensPath(), { headers: { Authorization: `Bearer ${emu.credential}` }, credential: null })).status).toBe(
+            200,
+        );
     });
 
     test("a missing credential gets 401", async () => {
@@ -204,7 +213,7 @@ describe("authentication and authorization", () => {
         expect(emu.getToken(3229, child.id)?.created_by).toBe("admin");
     });
 
-    test("an extra credential is authorized on its listed accounts only and creates as \"API\"", async () => {
+    test('an extra credential is authorized on its listed accounts only and creates as "API"', async () => {
         emu.addAccount(7);
         emu.addAccount(8);
         emu.addCredential("extra-credential", [7]);
@@ -249,7 +258,11 @@ describe("validation", () => {
             { access_level: ["must be 10 (viewer) or 100 (admin)"] },
         ],
         ["expires_at in the past", { name: "x", expires_at: "2024-12-31T23:59:59Z" }, { expires_at: ["must be in the future"] }],
-        ["expires_at over 5 years ahead", { name: "x", expires_at: "2030-01-01T00:00:01Z" }, { expires_at: ["must be at most 5 years from now"] }],
+        [
+            "expires_at over 5 years ahead",
+            { name: "x", expires_at: "2030-01-01T00:00:01Z" },
+            { expires_at: ["must be at most 5 years from now"] },
+        ],
         ["expires_at not a date-time", { name: "x", expires_at: "next tuesday" }, { expires_at: ["is not a valid ISO 8601 date-time"] }],
     ];
 
@@ -376,7 +389,11 @@ describe("faults", () => {
     beforeEach(() => startEmulator());
 
     test("a status fault answers that status, headers and body, and applies nothing", async () => {
-        emu.injectFault({ method: "POST", path: "/api_tokens", fault: { kind: "status", status: 503, body: { error: "down" }, headers: { "Retry-After": "2" } } });
+        emu.injectFault({
+            method: "POST",
+            path: "/api_tokens",
+            fault: { kind: "status", status: 503, body: { error: "down" }, headers: { "Retry-After": "2" } },
+        });
         const reply = await call("POST", tokensPath(), { body: { name: "x", expires_at: null } });
         expect(reply.status).toBe(503);
         expect(reply.json).toEqual({ error: "down" });

@@ -114,9 +114,16 @@ describe("the examples", () => {
     });
 
     it("permissions declares tokens scoped to a project, an inbox, a sending domain and the account", async () => {
-        const run = await runProgram(compiled("permissions"), { config: { "mailtrap:accountId": "3229", "mailtrap-test:accountId": "3229" } });
+        const run = await runProgram(compiled("permissions"), {
+            config: { "mailtrap:accountId": "3229", "mailtrap-test:accountId": "3229" },
+        });
         const scopes = apiTokens(run).map((r) => (r.inputs.resources as Array<{ resourceType: string; accessLevel: string }>)[0]);
-        expect(scopes.map((p) => `${p.resourceType}:${p.accessLevel}`)).toEqual(["project:viewer", "inbox:admin", "sending_domain:admin", "account:viewer"]);
+        expect(scopes.map((p) => `${p.resourceType}:${p.accessLevel}`)).toEqual([
+            "project:viewer",
+            "inbox:admin",
+            "sending_domain:admin",
+            "account:viewer",
+        ]);
         expect(apiTokens(run)[2].inputs.expiresAt).toMatch(/^\d{4}-12-31T23:59:59Z$/);
     });
 
@@ -143,9 +150,13 @@ describe("the examples", () => {
                 config: { "mailtrap:accountId": String(emulator.accountId), "mailtrap:baseUrl": baseUrl },
                 env: { MAILTRAP_API_TOKEN: emulator.credential },
             });
-            const report = (run.exports as { report: { total: number; notManagedByThisStack: string[]; withoutExpiry: string[]; admin: string[] } }).report;
+            const report = (
+                run.exports as { report: { total: number; notManagedByThisStack: string[]; withoutExpiry: string[]; admin: string[] } }
+            ).report;
             expect(report.total).toBe(2);
-            expect(report.notManagedByThisStack).toEqual(expect.arrayContaining([expect.stringContaining('"made by hand"'), expect.stringContaining('"Emulator admin"')]));
+            expect(report.notManagedByThisStack).toEqual(
+                expect.arrayContaining([expect.stringContaining('"made by hand"'), expect.stringContaining('"Emulator admin"')]),
+            );
             expect(report.admin).toEqual([expect.stringContaining('"Emulator admin"')]);
             expect(JSON.stringify(report)).not.toContain(emulator.credential);
         } finally {

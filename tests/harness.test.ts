@@ -117,7 +117,9 @@ describe("program capture and provider host", () => {
     });
 
     test("serializedProvider names the registered types when none matches", () => {
-        expect(() => serializedProvider(resources, "pulumi-nodejs:dynamic/other:Thing")).toThrow(/no resource of type .*registered: .*Widget::w1/);
+        expect(() => serializedProvider(resources, "pulumi-nodejs:dynamic/other:Thing")).toThrow(
+            /no resource of type .*registered: .*Widget::w1/,
+        );
     });
 
     test("check passes valid inputs through with secrets unwrapped and the provider kept", async () => {
@@ -166,7 +168,11 @@ describe("program capture and provider host", () => {
         expect(error).toBeInstanceOf(ProviderOperationError);
         const failure = error as ProviderOperationError;
         expect(failure.message).toBe("widget created but never became ready");
-        expect(failure.initFailure).toEqual({ id: "half-made", properties: { stage: "provisioning" }, reasons: ["readiness probe timed out"] });
+        expect(failure.initFailure).toEqual({
+            id: "half-made",
+            properties: { stage: "provisioning" },
+            reasons: ["readiness probe timed out"],
+        });
     });
 
     test("a plain create failure has the provider's message and no partial resource", async () => {

@@ -31,7 +31,9 @@ describe("the packed package", () => {
             (file) => !/^package\/(package\.json|README\.md|LICENSE|bin\/provider\/.+\.(js|d\.ts))$/.test(file),
         );
         expect(unexpected).toEqual([]);
-        expect(listing).toEqual(expect.arrayContaining(["package/bin/provider/index.js", "package/bin/provider/index.d.ts", "package/LICENSE"]));
+        expect(listing).toEqual(
+            expect.arrayContaining(["package/bin/provider/index.js", "package/bin/provider/index.d.ts", "package/LICENSE"]),
+        );
     });
 
     it("serializes a provider under 16 KiB that requires the package's modules instead of inlining them", () => {
@@ -79,20 +81,40 @@ describe("the packed package", () => {
             const engine = new Engine(host, provider);
             emulator.injectFault({ method: "POST", path: /\/api_tokens$/, fault: { kind: "apply-then-drop" } });
             emulator.injectFault({ method: "DELETE", times: 4, fault: { kind: "status", status: 500 } });
-            const error = (await engine.register("user-token", { name: "stuck", rotate: 1 }).catch((e: unknown) => e)) as ProviderOperationError;
+            const error = (await engine
+                .register("user-token", { name: "stuck", rotate: 1 })
+                .catch((e: unknown) => e)) as ProviderOperationError;
 
             const orphan = emulator.listTokens(3229).find((t) => t.name === "stuck")!;
             expect(error).toBeInstanceOf(ProviderOperationError);
             expect(error.message).toContain(`token ${orphan.id} was created but its value was lost, and deleting it failed`);
             expect(error.message).not.toContain("\n");
-            expect(error.initFailure).toMatchObject({ id: String(orphan.id), properties: { tokenId: orphan.id, name: "stuck", token: "" } });
+            expect(error.initFailure).toMatchObject({
+                id: String(orphan.id),
+                properties: { tokenId: orphan.id, name: "stuck", token: "" },
+            });
             expect(error.initFailure!.properties.__provider).toBe(provider);
 
             // What the engine recorded is usable: the next update gives it a value, a destroy removes it.
-            const recorded: RecordedResource = { urn: engine.urn("user-token"), id: error.initFailure!.id, inputs: {}, outputs: error.initFailure!.properties };
-            const diff = await host.diff(recorded.id, recorded.urn, recorded.outputs, { name: "stuck", rotate: 1, accountId: 3229, __provider: provider });
+            const recorded: RecordedResource = {
+                urn: engine.urn("user-token"),
+                id: error.initFailure!.id,
+                inputs: {},
+                outputs: error.initFailure!.properties,
+            };
+            const diff = await host.diff(recorded.id, recorded.urn, recorded.outputs, {
+                name: "stuck",
+                rotate: 1,
+                accountId: 3229,
+                __provider: provider,
+            });
             expect(diff.changes).toBe("some");
-            const renewed = await host.update(recorded.id, recorded.urn, recorded.outputs, { name: "stuck", rotate: 1, accountId: 3229, __provider: provider });
+            const renewed = await host.update(recorded.id, recorded.urn, recorded.outputs, {
+                name: "stuck",
+                rotate: 1,
+                accountId: 3229,
+                __provider: provider,
+            });
             expect(emulator.isTokenValueLive(renewed.properties.token as string)).toBe(true);
             await engine.destroy({ ...recorded, outputs: renewed.properties });
             expect(emulator.getToken(3229, renewed.properties.tokenId as number)).toBeUndefined();

@@ -137,7 +137,11 @@ interface Caller {
 
 /** Thrown by the out-of-band helpers when the same change through the API would be refused. */
 export class EmulatorError extends Error {
-    constructor(message: string, readonly status: number, readonly errors?: ValidationErrors) {
+    constructor(
+        message: string,
+        readonly status: number,
+        readonly errors?: ValidationErrors,
+    ) {
         super(message);
         this.name = "EmulatorError";
     }

@@ -51,7 +51,11 @@ export interface BenchResult {
 }
 
 const RATE_LIMIT = { requests: 150, windowMs: 10_000 };
-const TOKEN_INPUTS: PropertyMap = { name: "bench", resources: [{ resourceType: "project", resourceId: 1, accessLevel: "viewer" }], rotate: "1" };
+const TOKEN_INPUTS: PropertyMap = {
+    name: "bench",
+    resources: [{ resourceType: "project", resourceId: 1, accessLevel: "viewer" }],
+    rotate: "1",
+};
 
 /**
  * A provider that does nothing, padded to the real one's size: the same steps through the host with
@@ -99,7 +103,14 @@ async function timed<T>(action: () => Promise<T>): Promise<{ result: T; ms: numb
 }
 
 /** The same request the provider makes, sent with plain node http over a keep-alive connection. */
-function rawRequest(agent: http.Agent, baseUrl: string, credential: string, method: string, urlPath: string, body?: unknown): Promise<number> {
+function rawRequest(
+    agent: http.Agent,
+    baseUrl: string,
+    credential: string,
+    method: string,
+    urlPath: string,
+    body?: unknown,
+): Promise<number> {
     const url = new URL(urlPath, baseUrl);
     const payload = body === undefined ? undefined : JSON.stringify(body);
     return new Promise((resolve, reject) => {
@@ -108,7 +119,11 @@ function rawRequest(agent: http.Agent, baseUrl: string, credential: string, meth
             {
                 method,
                 agent,
-                headers: { "Api-Token": credential, Accept: "application/json", ...(payload ? { "Content-Type": "application/json" } : {}) },
+                headers: {
+                    "Api-Token": credential,
+                    Accept: "application/json",
+                    ...(payload ? { "Content-Type": "application/json" } : {}),
+                },
             },
             (response) => {
                 response.resume();
@@ -133,7 +148,11 @@ function hostRssMiB(pid: number): number | null {
 export async function runBench(options: BenchOptions): Promise<BenchResult> {
     const emulator = new MailtrapEmulator({ rateLimit: null });
     const baseUrl = await emulator.start(0);
-    const config = { "mailtrap:apiToken": emulator.credential, "mailtrap:accountId": String(emulator.accountId), "mailtrap:baseUrl": baseUrl };
+    const config = {
+        "mailtrap:apiToken": emulator.credential,
+        "mailtrap:accountId": String(emulator.accountId),
+        "mailtrap:baseUrl": baseUrl,
+    };
     // Measured with the provider as a user gets it (installed from the packed tarball, its modules
     // required rather than inlined); quick mode uses this repository's build.
     const project = options.quick ? undefined : installPackedPackage();
@@ -176,7 +195,10 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
             ["preview rename (check+diff)", { ...TOKEN_INPUTS, name: "bench-renamed" }],
         ];
         for (const [label, inputs] of previews) {
-            requestsPerOperation[label] = { requests: (await counted(() => engine.register("ops", inputs, resource, { preview: true }))).requests, floor: 0 };
+            requestsPerOperation[label] = {
+                requests: (await counted(() => engine.register("ops", inputs, resource, { preview: true }))).requests,
+                floor: 0,
+            };
         }
         const rotate = await counted(() => engine.register("ops", { ...TOKEN_INPUTS, rotate: "2" }, resource));
         requestsPerOperation.rotate = { requests: rotate.requests, floor: 1 };
@@ -196,8 +218,13 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
             sample("create").host.push(made.ms);
             let live: RecordedResource = made.result.resource!;
             sample("read").host.push((await timed(() => engine.refresh(live))).ms);
-            sample("check+diff").host.push((await timed(() => engine.register(`overhead-${i}`, { ...TOKEN_INPUTS, name: `overhead-${i}` }, live, { preview: true }))).ms);
-            const rotated = await timed(() => engine.register(`overhead-${i}`, { ...TOKEN_INPUTS, name: `overhead-${i}`, rotate: "2" }, live));
+            sample("check+diff").host.push(
+                (await timed(() => engine.register(`overhead-${i}`, { ...TOKEN_INPUTS, name: `overhead-${i}` }, live, { preview: true })))
+                    .ms,
+            );
+            const rotated = await timed(() =>
+                engine.register(`overhead-${i}`, { ...TOKEN_INPUTS, name: `overhead-${i}`, rotate: "2" }, live),
+            );
             sample("rotate").host.push(rotated.ms);
             live = rotated.result.resource!;
             sample("delete").host.push((await timed(() => engine.destroy(live))).ms);
@@ -205,10 +232,16 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
             const rawCreate = await timed(() => rawRequest(agent, baseUrl, emulator.credential, "POST", tokensPath, createBody));
             sample("create").raw.push(rawCreate.ms);
             const rawId = Math.max(...emulator.listTokens(emulator.accountId).map((t) => t.id));
-            sample("read").raw.push((await timed(() => rawRequest(agent, baseUrl, emulator.credential, "GET", `${tokensPath}/${rawId}`))).ms);
-            sample("rotate").raw.push((await timed(() => rawRequest(agent, baseUrl, emulator.credential, "POST", `${tokensPath}/${rawId}/reset`))).ms);
+            sample("read").raw.push(
+                (await timed(() => rawRequest(agent, baseUrl, emulator.credential, "GET", `${tokensPath}/${rawId}`))).ms,
+            );
+            sample("rotate").raw.push(
+                (await timed(() => rawRequest(agent, baseUrl, emulator.credential, "POST", `${tokensPath}/${rawId}/reset`))).ms,
+            );
             const successorId = Math.max(...emulator.listTokens(emulator.accountId).map((t) => t.id));
-            sample("delete").raw.push((await timed(() => rawRequest(agent, baseUrl, emulator.credential, "DELETE", `${tokensPath}/${successorId}`))).ms);
+            sample("delete").raw.push(
+                (await timed(() => rawRequest(agent, baseUrl, emulator.credential, "DELETE", `${tokensPath}/${successorId}`))).ms,
+            );
             sample("check+diff").raw.push(0);
         }
         // The same steps with a do-nothing provider of the same size: what the host costs by itself.
@@ -218,7 +251,9 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
             sample("create").floor.push(made.ms);
             const live = made.result.resource!;
             sample("read").floor.push((await timed(() => nullEngine.refresh(live))).ms);
-            sample("check+diff").floor.push((await timed(() => nullEngine.register(`floor-${i}`, TOKEN_INPUTS, live, { preview: true }))).ms);
+            sample("check+diff").floor.push(
+                (await timed(() => nullEngine.register(`floor-${i}`, TOKEN_INPUTS, live, { preview: true }))).ms,
+            );
             sample("rotate").floor.push((await timed(() => nullEngine.register(`floor-${i}`, TOKEN_INPUTS, live))).ms);
             sample("delete").floor.push((await timed(() => nullEngine.destroy(live))).ms);
         }
@@ -249,22 +284,38 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
             const failed = result.filter((r) => r.status === "rejected").length;
             failures += failed;
             const requests = emulator.requests.slice(before);
-            phases[name] = { wallMs: ms, requests: requests.length, answered429: requests.filter((r) => r.status === 429).length, failures: failed };
+            phases[name] = {
+                wallMs: ms,
+                requests: requests.length,
+                answered429: requests.filter((r) => r.status === 429).length,
+                failures: failed,
+            };
             return result.map((r) => (r.status === "fulfilled" ? r.value : undefined));
         };
         const name = (i: number) => `burst-${i}`;
-        const created = await phase("create", async (i) => (await pacedEngine.register(name(i), { ...TOKEN_INPUTS, name: name(i) })).resource);
-        const names = emulator.listTokens(emulator.accountId).map((t) => t.name).filter((n) => n.startsWith("burst-"));
+        const created = await phase(
+            "create",
+            async (i) => (await pacedEngine.register(name(i), { ...TOKEN_INPUTS, name: name(i) })).resource,
+        );
+        const names = emulator
+            .listTokens(emulator.accountId)
+            .map((t) => t.name)
+            .filter((n) => n.startsWith("burst-"));
         const duplicates = names.length - new Set(names).size;
         const rotated = await phase("rotate", async (i) =>
-            created[i] ? (await pacedEngine.register(name(i), { ...TOKEN_INPUTS, name: name(i), rotate: "2" }, created[i] as RecordedResource)).resource : undefined,
+            created[i]
+                ? (await pacedEngine.register(name(i), { ...TOKEN_INPUTS, name: name(i), rotate: "2" }, created[i] as RecordedResource))
+                      .resource
+                : undefined,
         );
         await phase("delete", async (i) => (rotated[i] ? pacedEngine.destroy(rotated[i] as RecordedResource) : undefined));
         const burstRequests = emulator.requests.slice(burstStart);
         const wallMs = Object.values(phases).reduce((sum, p) => sum + p.wallMs, 0);
         const floorMs = limit ? (burstRequests.length / limit.requests) * limit.windowMs : null;
 
-        const outputsBytes = Buffer.byteLength(JSON.stringify({ ...(rotated.find(Boolean) as RecordedResource | undefined)?.outputs, __provider: undefined }));
+        const outputsBytes = Buffer.byteLength(
+            JSON.stringify({ ...(rotated.find(Boolean) as RecordedResource | undefined)?.outputs, __provider: undefined }),
+        );
         const result: BenchResult = {
             machine: { cores: os.cpus().length, node: process.version, platform: `${os.platform()} ${os.arch()}` },
             command: `npm run bench${options.quick ? " -- --quick" : ""}`,
@@ -302,15 +353,22 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
 export function formatReport(result: BenchResult): string {
     const ms = (value: number) => `${value.toFixed(2)} ms`;
     const lines: string[] = [];
-    lines.push(`Machine: ${result.machine.cores} cores, Node ${result.machine.node}, ${result.machine.platform}. Command: \`${result.command}\`.`);
+    lines.push(
+        `Machine: ${result.machine.cores} cores, Node ${result.machine.node}, ${result.machine.platform}. Command: \`${result.command}\`.`,
+    );
     lines.push("");
     lines.push("| requests per operation | measured | floor |", "|---|---|---|");
     for (const [name, { requests, floor }] of Object.entries(result.requestsPerOperation)) {
         lines.push(`| ${name} | ${requests} | ${floor} |`);
     }
     lines.push("");
-    lines.push(`Provider under test: ${result.state.providerBytesInstalled ? "installed from the packed tarball" : "this repository's build (quick mode)"}.`);
-    lines.push("Per-operation times come from a host with pacing off (`mailtrap:requestsPer10Seconds` 0); each is the engine's full step (check, diff, then the operation).", "");
+    lines.push(
+        `Provider under test: ${result.state.providerBytesInstalled ? "installed from the packed tarball" : "this repository's build (quick mode)"}.`,
+    );
+    lines.push(
+        "Per-operation times come from a host with pacing off (`mailtrap:requestsPer10Seconds` 0); each is the engine's full step (check, diff, then the operation).",
+        "",
+    );
     lines.push(
         "Overhead = through the host minus raw HTTP; of that, the host itself (the same steps with a do-nothing provider of the same size) and the provider's share (the rest).",
         "",

@@ -22,8 +22,7 @@ async function main(): Promise<void> {
     const baseUrl = await emulator.start(0);
     const host = await ProviderHost.start();
     const say = (line = "") => console.log(line);
-    const requestsSince = (from: number) =>
-        emulator.requests.slice(from).map((r) => `${r.method} ${r.path} -> ${r.status}`);
+    const requestsSince = (from: number) => emulator.requests.slice(from).map((r) => `${r.method} ${r.path} -> ${r.status}`);
     try {
         say(`Mailtrap emulator on ${baseUrl}, account ${emulator.accountId}`);
         const program = async (rotation: string) => {
@@ -34,7 +33,9 @@ async function main(): Promise<void> {
             return { provider: serializedProvider(run.resources), name: token.name, inputs: token.inputs };
         };
         const first = await program("1");
-        say(`Program examples/basic declares ApiToken "${first.name}"; its serialized provider is ${first.provider.length} bytes and holds no credential: ${!first.provider.includes(emulator.credential)}`);
+        say(
+            `Program examples/basic declares ApiToken "${first.name}"; its serialized provider is ${first.provider.length} bytes and holds no credential: ${!first.provider.includes(emulator.credential)}`,
+        );
         await host.configure({
             "mailtrap:apiToken": emulator.credential,
             "mailtrap:accountId": String(emulator.accountId),
@@ -61,11 +62,13 @@ async function main(): Promise<void> {
         await step("1. pulumi up: create", async () => {
             const created = await engine.register(first.name, first.inputs);
             resource = created.resource!;
-            return [`+ created token ${resource.outputs.tokenId} "${resource.outputs.name}", value ${masked(resource.outputs.token)} (secret)`];
+            return [
+                `+ created token ${resource.outputs.tokenId} "${resource.outputs.name}", value ${masked(resource.outputs.token)} (secret)`,
+            ];
         });
 
         const second = await program("2");
-        await step('2. pulumi preview, after `pulumi config set rotation 2`', async () => {
+        await step("2. pulumi preview, after `pulumi config set rotation 2`", async () => {
             const preview = await engine.register(second.name, second.inputs, resource, { preview: true });
             return [`~ ${preview.kind}: rotate "1" -> "2" (a reset: new tokenId and value; resource id stays ${resource!.id})`];
         });

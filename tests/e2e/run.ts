@@ -35,7 +35,11 @@ async function main(): Promise<void> {
     const baseUrl = await emulator.start(0);
     const stackName = `e2e-${process.pid}`;
     const step = (text: string) => console.log(`e2e: ${text}`);
-    const envVars = { PULUMI_BACKEND_URL: `file://${backend}`, PULUMI_CONFIG_PASSPHRASE: "e2e-passphrase", PULUMI_SKIP_UPDATE_CHECK: "true" };
+    const envVars = {
+        PULUMI_BACKEND_URL: `file://${backend}`,
+        PULUMI_CONFIG_PASSPHRASE: "e2e-passphrase",
+        PULUMI_SKIP_UPDATE_CHECK: "true",
+    };
     const stack = await LocalWorkspace.createOrSelectStack({ stackName, workDir: root }, { envVars });
     try {
         await stack.setAllConfig({
@@ -54,7 +58,11 @@ async function main(): Promise<void> {
 
         await stack.setConfig("rotation", { value: "2" });
         const preview = await stack.preview();
-        assert.strictEqual(preview.changeSummary.update, 1, `the rotation previews as one update: ${JSON.stringify(preview.changeSummary)}`);
+        assert.strictEqual(
+            preview.changeSummary.update,
+            1,
+            `the rotation previews as one update: ${JSON.stringify(preview.changeSummary)}`,
+        );
         assert.strictEqual(preview.changeSummary.replace ?? 0, 0);
         step("preview shows the rotation as an update");
 

@@ -95,7 +95,11 @@ export function runProgram(programJsPath: string, options: RunProgramOptions = {
                 const message = errorLine.slice(ERROR_PREFIX.length).replace(/\\n/g, "\n");
                 reject(new Error(`program ${programJsPath} failed: ${message}\nstderr: ${stderr}`));
             } else if (code !== 0 || resultLine === undefined) {
-                reject(new Error(`program runner exited with code ${code} (signal ${signal}) without a result\nstdout: ${stdout}\nstderr: ${stderr}`));
+                reject(
+                    new Error(
+                        `program runner exited with code ${code} (signal ${signal}) without a result\nstdout: ${stdout}\nstderr: ${stderr}`,
+                    ),
+                );
             } else {
                 const result = JSON.parse(resultLine.slice(RESULT_PREFIX.length)) as { resources: RegisteredResource[]; exports?: unknown };
                 resolve({ resources: result.resources, exports: result.exports, stdout, stderr });

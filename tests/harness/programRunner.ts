@@ -36,7 +36,7 @@ function fail(error: unknown): void {
         return;
     }
     finished = true;
-    const message = error instanceof Error ? error.stack ?? error.message : String(error);
+    const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
     process.stdout.write(`PROGRAM_ERROR ${message.replace(/\n/g, "\\n")}\n`);
     process.exit(1);
 }
@@ -120,10 +120,7 @@ function main(): void {
         return;
     }
 
-    const deadline = setTimeout(
-        () => fail(new Error(`program did not settle within ${COMPLETION_TIMEOUT_MS} ms`)),
-        COMPLETION_TIMEOUT_MS,
-    );
+    const deadline = setTimeout(() => fail(new Error(`program did not settle within ${COMPLETION_TIMEOUT_MS} ms`)), COMPLETION_TIMEOUT_MS);
     // unref'd so the deadline itself never keeps the loop alive and delays beforeExit.
     deadline.unref();
 

@@ -274,7 +274,9 @@ export class ProviderHost {
                 };
                 const onExit = (code: number | null, signal: NodeJS.Signals | null): void => {
                     clearTimeout(timer);
-                    reject(new Error(`provider host exited (code ${code}, signal ${signal}) before printing a port; stderr: ${startupStderr}`));
+                    reject(
+                        new Error(`provider host exited (code ${code}, signal ${signal}) before printing a port; stderr: ${startupStderr}`),
+                    );
                 };
                 child.stdout!.on("data", onData);
                 child.once("exit", onExit);
@@ -358,7 +360,11 @@ export class ProviderHost {
         };
     }
 
-    async create(urn: string, properties: PropertyMap, options: { preview?: boolean } = {}): Promise<{ id: string; properties: PropertyMap }> {
+    async create(
+        urn: string,
+        properties: PropertyMap,
+        options: { preview?: boolean } = {},
+    ): Promise<{ id: string; properties: PropertyMap }> {
         const request = new providerProto.CreateRequest();
         request.setUrn(urn);
         request.setProperties(toStruct(properties));

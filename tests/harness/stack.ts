@@ -31,7 +31,9 @@ export async function startStack(
 ): Promise<TestStack> {
     const emulator = new MailtrapEmulator(options.emulator);
     const baseUrl = await emulator.start(0);
-    const host = await ProviderHost.start({ env: { MAILTRAP_API_TOKEN: undefined, MAILTRAP_ACCOUNT_ID: undefined, MAILTRAP_BASE_URL: undefined, ...options.hostEnv } });
+    const host = await ProviderHost.start({
+        env: { MAILTRAP_API_TOKEN: undefined, MAILTRAP_ACCOUNT_ID: undefined, MAILTRAP_BASE_URL: undefined, ...options.hostEnv },
+    });
     const config = {
         "mailtrap:apiToken": emulator.credential,
         "mailtrap:accountId": String(emulator.accountId),

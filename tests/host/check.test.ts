@@ -36,11 +36,41 @@ describe("check through the dynamic-provider host", () => {
         ["accountId 0", { accountId: 0 }, "accountId", /positive integer/],
         ["accountId as text", { accountId: "3229" }, "accountId", /positive integer/],
         ["resources that are not a list", { resources: "inbox" }, "resources", /must be a list/],
-        ["an unknown resourceType", { resources: [{ resourceType: "domain", resourceId: 1, accessLevel: "admin" }] }, "resources[0].resourceType", /one of account, project, inbox, sending_domain/],
-        ["an access level given as a number", { resources: [{ resourceType: "inbox", resourceId: 1, accessLevel: 100 }] }, "resources[0].accessLevel", /one of viewer, admin/],
-        ["a resourceId of 0", { resources: [{ resourceType: "inbox", resourceId: 0, accessLevel: "admin" }] }, "resources[0].resourceId", /positive integer or a non-empty string/],
-        ["a duplicated permission", { resources: [{ resourceType: "inbox", resourceId: 1, accessLevel: "admin" }, { resourceType: "inbox", resourceId: "1", accessLevel: "viewer" }] }, "resources[1]", /duplicates resources\[0\]/],
-        ["an unknown permission field", { resources: [{ resourceType: "inbox", resourceId: 1, accessLevel: "admin", level: 1 }] }, "resources[0].level", /not a permission field/],
+        [
+            "an unknown resourceType",
+            { resources: [{ resourceType: "domain", resourceId: 1, accessLevel: "admin" }] },
+            "resources[0].resourceType",
+            /one of account, project, inbox, sending_domain/,
+        ],
+        [
+            "an access level given as a number",
+            { resources: [{ resourceType: "inbox", resourceId: 1, accessLevel: 100 }] },
+            "resources[0].accessLevel",
+            /one of viewer, admin/,
+        ],
+        [
+            "a resourceId of 0",
+            { resources: [{ resourceType: "inbox", resourceId: 0, accessLevel: "admin" }] },
+            "resources[0].resourceId",
+            /positive integer or a non-empty string/,
+        ],
+        [
+            "a duplicated permission",
+            {
+                resources: [
+                    { resourceType: "inbox", resourceId: 1, accessLevel: "admin" },
+                    { resourceType: "inbox", resourceId: "1", accessLevel: "viewer" },
+                ],
+            },
+            "resources[1]",
+            /duplicates resources\[0\]/,
+        ],
+        [
+            "an unknown permission field",
+            { resources: [{ resourceType: "inbox", resourceId: 1, accessLevel: "admin", level: 1 }] },
+            "resources[0].level",
+            /not a permission field/,
+        ],
         ["an expiry that is not a date", { expiresAt: "next week" }, "expiresAt", /ISO 8601 date-time/],
         ["an expiry in the past", { expiresAt: "2020-01-01T00:00:00Z" }, "expiresAt", /in the future/],
         ["an expiry over 5 years ahead", { expiresAt: future(6 * 366) }, "expiresAt", /at most 5 years ahead/],
@@ -67,7 +97,9 @@ describe("check without an account", () => {
         try {
             const urn = stack.engine.urn("token");
             const { failures } = await stack.host.check(urn, {}, { name: "ci", __provider: stack.engine.serializedProvider });
-            expect(failures).toEqual([{ property: "accountId", reason: expect.stringMatching(/mailtrap:accountId stack config or MAILTRAP_ACCOUNT_ID/) }]);
+            expect(failures).toEqual([
+                { property: "accountId", reason: expect.stringMatching(/mailtrap:accountId stack config or MAILTRAP_ACCOUNT_ID/) },
+            ]);
             expect(stack.emulator.requests).toHaveLength(0);
         } finally {
             await stack.stop();

@@ -111,7 +111,13 @@ describe("no credential or token value leaks", () => {
         // A token with an expiry rotates by replacement; the diff explains it on the host's output.
         const expiring = seeResource(
             "create expiring",
-            (await engine.register("leak-expiring", { name: "leak-expiring", expiresAt: new Date(Date.now() + 30 * 86_400_000).toISOString(), rotate: "1" })).resource,
+            (
+                await engine.register("leak-expiring", {
+                    name: "leak-expiring",
+                    expiresAt: new Date(Date.now() + 30 * 86_400_000).toISOString(),
+                    rotate: "1",
+                })
+            ).resource,
         )!;
         const expiringInputs = { name: "leak-expiring", expiresAt: expiring.outputs.expiresAt, rotate: "2" };
         const replaced = seeResource("replace expiring", (await engine.register("leak-expiring", expiringInputs, expiring)).resource)!;
@@ -127,29 +133,46 @@ describe("no credential or token value leaks", () => {
         )!;
 
         // Failing operations.
-        emulator.injectFault({ method: "POST", path: /\/api_tokens$/, fault: { kind: "status", status: 422, body: { errors: { name: ["has already been taken"] } } } });
+        emulator.injectFault({
+            method: "POST",
+            path: /\/api_tokens$/,
+            fault: { kind: "status", status: 422, body: { errors: { name: ["has already been taken"] } } },
+        });
         const unprocessable = await failing("422 create", () => engine.register("leak-422", { name: "leak-422" }));
         expect(unprocessable.message).toContain("HTTP 422");
 
-        emulator.injectFault({ method: "GET", path: `/api_tokens/${rotated.outputs.tokenId}`, fault: { kind: "status", status: 500 }, times: Infinity });
+        emulator.injectFault({
+            method: "GET",
+            path: `/api_tokens/${rotated.outputs.tokenId}`,
+            fault: { kind: "status", status: 500 },
+            times: Infinity,
+        });
         const serverError = await failing("500 refresh", () => engine.refresh(rotatedRefresh));
         expect(serverError.message).toContain("HTTP 500");
         emulator.clearFaults();
 
-        emulator.injectFault({ method: "POST", path: /\/reset$/, fault: { kind: "status", status: 403, body: { errors: "Access forbidden" } } });
+        emulator.injectFault({
+            method: "POST",
+            path: /\/reset$/,
+            fault: { kind: "status", status: 403, body: { errors: "Access forbidden" } },
+        });
         await failing("403 rotate", () => engine.register("leak", { ...inputs, rotate: "3" }, rotatedRefresh));
 
         const other = emulator.createToken(ACCOUNT, { name: "made elsewhere", expires_at: null });
         const mismatch = await failing("adoption mismatch", () => engine.register("leak-adopt", { ...inputs, adoptTokenId: other.id }));
         expect(mismatch.message).toContain("cannot adopt API token");
 
-        const checkFailure = await failing("check failure", () => engine.register("leak-bad", { name: " ", rotation: "1", rotateAfterDays: -1 }));
+        const checkFailure = await failing("check failure", () =>
+            engine.register("leak-bad", { name: " ", rotation: "1", rotateAfterDays: -1 }),
+        );
         expect(checkFailure.message).toContain("check failed");
 
         await failing("get of a missing token", () => engine.get("leak-missing", "not-an-id"));
 
         // A second host with a wrong credential: 401 on create, refresh and delete.
-        wrongHost = await ProviderHost.start({ env: { MAILTRAP_API_TOKEN: undefined, MAILTRAP_ACCOUNT_ID: undefined, MAILTRAP_BASE_URL: undefined } });
+        wrongHost = await ProviderHost.start({
+            env: { MAILTRAP_API_TOKEN: undefined, MAILTRAP_ACCOUNT_ID: undefined, MAILTRAP_BASE_URL: undefined },
+        });
         await wrongHost.configure({ ...stack.config, "mailtrap:apiToken": WRONG_CREDENTIAL });
         const wrongEngine = new Engine(wrongHost, await capturedProvider());
         const unauthorized = await failing("401 create", () => wrongEngine.register("leak-401", { name: "leak-401" }));

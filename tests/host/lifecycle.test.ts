@@ -96,7 +96,10 @@ describe("ApiToken through the dynamic-provider host", () => {
 
         const destroy = await requestsOf(() => stack.engine.destroy(refresh.result!));
         expect(destroy.requests).toBe(1);
-        expect(stack.emulator.requests[0]).toMatchObject({ method: "DELETE", path: `/api/accounts/3229/api_tokens/${rotated.outputs.tokenId}` });
+        expect(stack.emulator.requests[0]).toMatchObject({
+            method: "DELETE",
+            path: `/api/accounts/3229/api_tokens/${rotated.outputs.tokenId}`,
+        });
         expect(stack.emulator.getToken(3229, rotated.outputs.tokenId as number)).toBeUndefined();
     });
 
@@ -167,7 +170,13 @@ describe("ApiToken through the dynamic-provider host", () => {
         const existing = stack.emulator.createToken(3229, { name: "made elsewhere", expires_at: null });
         const { result, requests } = await requestsOf(() => stack.engine.get("looked-up", idOf(existing.id)));
         expect(requests).toBe(1);
-        expect(result!.outputs).toMatchObject({ tokenId: existing.id, name: "made elsewhere", accountId: 3229, token: "", last4Digits: existing.last_4_digits });
+        expect(result!.outputs).toMatchObject({
+            tokenId: existing.id,
+            name: "made elsewhere",
+            accountId: 3229,
+            token: "",
+            last4Digits: existing.last_4_digits,
+        });
         expect(result!.inputs).toMatchObject({ name: "made elsewhere", accountId: 3229 });
     });
 

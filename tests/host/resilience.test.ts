@@ -130,7 +130,11 @@ describe("fault injection through the dynamic-provider host", () => {
     }
 
     function rotate(resource: RecordedResource) {
-        return stack.engine.register(resource.urn.split("::").pop()!, { ...inputsFor(resource.outputs.name as string), rotate: "2" }, resource);
+        return stack.engine.register(
+            resource.urn.split("::").pop()!,
+            { ...inputsFor(resource.outputs.name as string), rotate: "2" },
+            resource,
+        );
     }
 
     const rateLimited: Fault = { kind: "status", status: 429, body: { error: "Rate limit exceeded" }, headers: { "Retry-After": "1" } };
@@ -229,7 +233,9 @@ describe("fault injection through the dynamic-provider host", () => {
             record("503 x2", "create", m);
             expect(m.trace.slice(0, 3)).toEqual(["POST /api_tokens 503", "GET /api_tokens 200", "POST /api_tokens 503"]);
             if (m.error) {
-                expect(m.error.message).toMatch(/^mailtrap: create API token "[^"]+" in account 3229 failed: HTTP 503: Service Unavailable/);
+                expect(m.error.message).toMatch(
+                    /^mailtrap: create API token "[^"]+" in account 3229 failed: HTTP 503: Service Unavailable/,
+                );
                 expect(m.error.message).not.toContain("\n");
                 expect(tokensNamed(name)).toHaveLength(0);
             } else {
@@ -316,7 +322,10 @@ describe("fault injection through the dynamic-provider host", () => {
             const m = await measure(() => stack.engine.refresh(resource));
             record(`delay ${SLOW_MS} ms`, "read", m);
             expect(m.error).toBeUndefined();
-            expect(m.trace).toEqual([expect.stringMatching(new RegExp(`^GET /api_tokens/${resource.id} (0|200)$`)), `GET /api_tokens/${resource.id} 200`]);
+            expect(m.trace).toEqual([
+                expect.stringMatching(new RegExp(`^GET /api_tokens/${resource.id} (0|200)$`)),
+                `GET /api_tokens/${resource.id} 200`,
+            ]);
             expect(m.result!.outputs).toEqual(resource.outputs);
         });
 
@@ -333,7 +342,9 @@ describe("fault injection through the dynamic-provider host", () => {
                 "POST /api_tokens 200",
             ]);
             expectOneLiveTokenInState(name, m.result!.resource!);
-            expect(m.output).toMatch(/token \d+ had been created without a value the provider could read, so it was deleted and the create is made once more/);
+            expect(m.output).toMatch(
+                /token \d+ had been created without a value the provider could read, so it was deleted and the create is made once more/,
+            );
         });
     });
 
@@ -375,7 +386,9 @@ describe("fault injection through the dynamic-provider host", () => {
             const message = m.error!.message;
             expect(message).not.toContain("\n");
             expect(message).toMatch(
-                new RegExp(`^mailtrap: get API token ${resource.id} in account 3229 failed: HTTP 500: Internal Server Error \\(gave up after 4 attempts in \\d+\\.\\d s\\)$`),
+                new RegExp(
+                    `^mailtrap: get API token ${resource.id} in account 3229 failed: HTTP 500: Internal Server Error \\(gave up after 4 attempts in \\d+\\.\\d s\\)$`,
+                ),
             );
             // 1 attempt + maxRetries 3; the backoffs (at most 0.3 + 0.6 + 1.2 s) fit the 5 s budget.
             expect(m.trace).toEqual(Array(4).fill(`GET /api_tokens/${resource.id} 500`));
@@ -396,14 +409,23 @@ describe("fault injection through the dynamic-provider host", () => {
             const m = await measure(() => stack.engine.register(name, inputsFor(name)));
             record(label, "create", m);
             expect(m.error).toBeUndefined();
-            const orphanId = Math.min(...stack.emulator.requests.filter((r) => r.method === "DELETE").map((r) => Number(r.path.split("/").pop())));
-            expect(m.trace).toEqual([`POST /api_tokens ${status}`, "GET /api_tokens 200", `DELETE /api_tokens/${orphanId} 204`, "POST /api_tokens 200"]);
+            const orphanId = Math.min(
+                ...stack.emulator.requests.filter((r) => r.method === "DELETE").map((r) => Number(r.path.split("/").pop())),
+            );
+            expect(m.trace).toEqual([
+                `POST /api_tokens ${status}`,
+                "GET /api_tokens 200",
+                `DELETE /api_tokens/${orphanId} 204`,
+                "POST /api_tokens 200",
+            ]);
             expect(before.has(orphanId)).toBe(false);
             expectOneLiveTokenInState(name, m.result!.resource!);
             // No token created during the step is left behind except the one in state.
             const left = stack.emulator.listTokens(ACCOUNT).filter((t) => !before.has(t.id));
             expect(left.map((t) => t.id)).toEqual([m.result!.resource!.outputs.tokenId]);
-            expect(m.output).toContain(`token ${orphanId} had been created without a value the provider could read, so it was deleted and the create is made once more`);
+            expect(m.output).toContain(
+                `token ${orphanId} had been created without a value the provider could read, so it was deleted and the create is made once more`,
+            );
         });
     });
 
@@ -418,7 +440,10 @@ describe("fault injection through the dynamic-provider host", () => {
             const m = await measure(() => rotate(resource));
             record(label, "rotate", m);
             expect(m.error).toBeUndefined();
-            const successors = stack.emulator.listTokens(ACCOUNT).filter((t) => !before.has(t.id)).sort((a, b) => a.id - b.id);
+            const successors = stack.emulator
+                .listTokens(ACCOUNT)
+                .filter((t) => !before.has(t.id))
+                .sort((a, b) => a.id - b.id);
             // The lost reset made one successor; resetting it made the one in state.
             expect(successors).toHaveLength(2);
             const [lost, kept] = successors;

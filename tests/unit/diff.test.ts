@@ -53,7 +53,7 @@ describe("diffApiToken", () => {
             expect(diff.changes).toBe(false);
         });
 
-        it("treats rotate 1 and \"1\" as the same trigger", () => {
+        it('treats rotate 1 and "1" as the same trigger', () => {
             const diff = diffApiToken(olds({ rotate: 1 }), news({ rotate: "1" }), NOW);
             expect(diff.changes).toBe(false);
         });
@@ -133,7 +133,7 @@ describe("diffApiToken", () => {
             expect(diff.changes).toBe(false);
         });
 
-        it("does not count resourceId 123 spelled \"123\" as a change", () => {
+        it('does not count resourceId 123 spelled "123" as a change', () => {
             const diff = diffApiToken(
                 olds({ resources: [{ resourceType: "project", resourceId: 123, accessLevel: "admin" }] }),
                 news({ resources: [{ resourceType: "project", resourceId: "123", accessLevel: "admin" }] }),
@@ -234,7 +234,11 @@ describe("diffApiToken", () => {
         });
 
         it("does not rotate by age when no issuedAt is recorded", () => {
-            const diff = diffApiToken(olds({ issuedAt: undefined, rotateAfterDays: 30 }), news({ rotateAfterDays: 30 }), daysAfterIssue(400));
+            const diff = diffApiToken(
+                olds({ issuedAt: undefined, rotateAfterDays: 30 }),
+                news({ rotateAfterDays: 30 }),
+                daysAfterIssue(400),
+            );
             expect(diff.changes).toBe(false);
         });
     });
@@ -242,14 +246,14 @@ describe("diffApiToken", () => {
     describe("a token with an expiry that must rotate", () => {
         const expiresAt = "2027-01-01T00:00:00.000Z";
 
-        it("is replaced, with replaces [\"rotate\"], when the trigger changes", () => {
+        it('is replaced, with replaces ["rotate"], when the trigger changes', () => {
             const diff = diffApiToken(olds({ expiresAt, rotate: "v1" }), news({ expiresAt, rotate: "v2" }), NOW);
             expect(diff.changes).toBe(true);
             expect(diff.replaces).toEqual(["rotate"]);
             expect(diff.rotation).toEqual({ kind: "trigger" });
         });
 
-        it("is replaced, with replaces [\"rotateAfterDays\"], when it is old enough", () => {
+        it('is replaced, with replaces ["rotateAfterDays"], when it is old enough', () => {
             const diff = diffApiToken(
                 olds({ expiresAt, rotateAfterDays: 30 }),
                 news({ expiresAt, rotateAfterDays: 30 }),

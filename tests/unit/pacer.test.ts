@@ -226,6 +226,8 @@ describe("pacerFor", () => {
     });
 
     it("gives different limits different pacers", () => {
-        expect(pacerFor("digest-d", { requests: 150, windowMs: 10_000 })).not.toBe(pacerFor("digest-d", { requests: 10, windowMs: 10_000 }));
+        expect(pacerFor("digest-d", { requests: 150, windowMs: 10_000 })).not.toBe(
+            pacerFor("digest-d", { requests: 10, windowMs: 10_000 }),
+        );
     });
 });

@@ -118,7 +118,13 @@ describe("resolveSettings", () => {
     describe("numbers", () => {
         test.each([
             ["mailtrap:maxRetries", "MAILTRAP_MAX_RETRIES", "2", (s: ReturnType<typeof resolve>["settings"]) => s.retry.maxRetries, 2],
-            ["mailtrap:requestTimeoutMs", "MAILTRAP_REQUEST_TIMEOUT_MS", "5000", (s: ReturnType<typeof resolve>["settings"]) => s.requestTimeoutMs, 5_000],
+            [
+                "mailtrap:requestTimeoutMs",
+                "MAILTRAP_REQUEST_TIMEOUT_MS",
+                "5000",
+                (s: ReturnType<typeof resolve>["settings"]) => s.requestTimeoutMs,
+                5_000,
+            ],
             [
                 "mailtrap:operationTimeoutMs",
                 "MAILTRAP_OPERATION_TIMEOUT_MS",
@@ -242,12 +248,16 @@ describe("checkBaseUrl", () => {
         },
     );
 
-    test.each([["http://127.0.0.1"], ["http://127.0.0.1:4010"], ["http://127.1.2.3:8080/"], ["http://localhost:3000"], ["http://LOCALHOST"], ["http://[::1]:4010"]])(
-        "accepts plain http to loopback %s",
-        (url) => {
-            expect(checkBaseUrl(url)).toBeUndefined();
-        },
-    );
+    test.each([
+        ["http://127.0.0.1"],
+        ["http://127.0.0.1:4010"],
+        ["http://127.1.2.3:8080/"],
+        ["http://localhost:3000"],
+        ["http://LOCALHOST"],
+        ["http://[::1]:4010"],
+    ])("accepts plain http to loopback %s", (url) => {
+        expect(checkBaseUrl(url)).toBeUndefined();
+    });
 
     test.each([
         ["http://mailtrap.io"],

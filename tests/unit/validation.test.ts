@@ -249,7 +249,7 @@ describe("checkApiTokenInputs", () => {
             expect(reasonFor(failures, "resources[1]")).toMatch(/duplicates resources\[0\]/);
         });
 
-        it("treats resourceId 123 and \"123\" as the same resource", () => {
+        it('treats resourceId 123 and "123" as the same resource', () => {
             const failures = failuresFor({
                 resources: [permission({ resourceId: 123 }), permission({ resourceId: "123" })],
             });
