@@ -19,10 +19,15 @@ export interface MailtrapApiErrorDetails {
  * request, no raw transport error.
  */
 export class MailtrapApiError extends Error {
+    /** What failed, e.g. "reset API token 1234 in account 3229". */
     readonly operation: OperationLabel;
+    /** The HTTP status; undefined when no answer arrived. */
     readonly status?: number;
+    /** The API's own message, or what went wrong on the way. */
     readonly reason: string;
+    /** True when the request (a create or a reset) may have taken effect although no success was seen. */
     readonly outcomeUnknown: boolean;
+    /** Requests made before giving up. */
     readonly attempts: number;
 
     constructor(details: MailtrapApiErrorDetails) {
@@ -37,6 +42,7 @@ export class MailtrapApiError extends Error {
         this.attempts = details.attempts ?? 1;
     }
 
+    /** The API answered 404: no such token (or account). */
     get isNotFound(): boolean {
         return this.status === 404;
     }
