@@ -58,17 +58,19 @@ const TOKEN_INPUTS: PropertyMap = {
 };
 
 /**
- * A provider that does nothing, padded to the real one's size: the same steps through the host with
- * it give the host's own floor (gRPC, property conversion) for the same payload.
+ * A provider that does nothing but answer with state shaped like the real one's, padded to the
+ * real provider's size: the same steps through the host with it give the host's own floor (gRPC,
+ * property conversion) for the same payloads.
  */
-function nullProvider(sizeOf: string): string {
+function nullProvider(sizeOf: string, sampleOutputs: PropertyMap): string {
+    const sample = JSON.stringify({ ...sampleOutputs, __provider: undefined });
     const code = [
         "exports.handler = function () { return {",
         "  check: async (olds, news) => ({ inputs: news }),",
         "  diff: async () => ({ changes: true }),",
-        '  create: async (inputs) => ({ id: "1", outs: inputs }),',
+        `  create: async (inputs) => ({ id: "1", outs: Object.assign({}, inputs, ${sample}) }),`,
         "  read: async (id, props) => ({ id, props, inputs: props }),",
-        "  update: async (id, olds, news) => ({ outs: news }),",
+        `  update: async (id, olds, news) => ({ outs: Object.assign({}, news, ${sample}) }),`,
         "  delete: async () => undefined,",
         "}; };",
     ].join("\n");
@@ -208,54 +210,38 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
         resource = replace.result.resource!;
         requestsPerOperation.delete = { requests: (await counted(() => engine.destroy(resource))).requests, floor: 1 };
 
-        // Overhead: each operation through the host against the same request sent raw.
+        // Overhead: each operation through the host, against the same request sent raw, and against
+        // the same steps with a do-nothing provider (what the host costs by itself). The three are
+        // interleaved so that warm-up and machine noise fall on all of them alike.
         const samples: Record<string, { host: number[]; raw: number[]; floor: number[] }> = {};
         const sample = (name: string) => (samples[name] ??= { host: [], raw: [], floor: [] });
+        const nullEngine = new Engine(host, nullProvider(provider, create.result.resource!.outputs));
+        const stepTimes = async (driver: Engine, name: string, into: "host" | "floor") => {
+            const inputs = { ...TOKEN_INPUTS, name };
+            const made = await timed(() => driver.register(name, inputs));
+            sample("create")[into].push(made.ms);
+            let live: RecordedResource = made.result.resource!;
+            sample("read")[into].push((await timed(() => driver.refresh(live))).ms);
+            sample("check+diff")[into].push((await timed(() => driver.register(name, inputs, live, { preview: true }))).ms);
+            const rotated = await timed(() => driver.register(name, { ...inputs, rotate: "2" }, live));
+            sample("rotate")[into].push(rotated.ms);
+            live = rotated.result.resource!;
+            sample("delete")[into].push((await timed(() => driver.destroy(live))).ms);
+        };
         const tokensPath = `/api/accounts/${emulator.accountId}/api_tokens`;
         const createBody = { name: "raw", resources: [{ resource_type: "project", resource_id: 1, access_level: 10 }], expires_at: null };
+        const raw = (method: string, urlPath: string, body?: unknown) =>
+            timed(() => rawRequest(agent, baseUrl, emulator.credential, method, urlPath, body)).then((t) => t.ms);
+        const newestTokenId = () => Math.max(...emulator.listTokens(emulator.accountId).map((t) => t.id));
         for (let i = 0; i < options.iterations; i++) {
-            const made = await timed(() => engine.register(`overhead-${i}`, { ...TOKEN_INPUTS, name: `overhead-${i}` }));
-            sample("create").host.push(made.ms);
-            let live: RecordedResource = made.result.resource!;
-            sample("read").host.push((await timed(() => engine.refresh(live))).ms);
-            sample("check+diff").host.push(
-                (await timed(() => engine.register(`overhead-${i}`, { ...TOKEN_INPUTS, name: `overhead-${i}` }, live, { preview: true })))
-                    .ms,
-            );
-            const rotated = await timed(() =>
-                engine.register(`overhead-${i}`, { ...TOKEN_INPUTS, name: `overhead-${i}`, rotate: "2" }, live),
-            );
-            sample("rotate").host.push(rotated.ms);
-            live = rotated.result.resource!;
-            sample("delete").host.push((await timed(() => engine.destroy(live))).ms);
-
-            const rawCreate = await timed(() => rawRequest(agent, baseUrl, emulator.credential, "POST", tokensPath, createBody));
-            sample("create").raw.push(rawCreate.ms);
-            const rawId = Math.max(...emulator.listTokens(emulator.accountId).map((t) => t.id));
-            sample("read").raw.push(
-                (await timed(() => rawRequest(agent, baseUrl, emulator.credential, "GET", `${tokensPath}/${rawId}`))).ms,
-            );
-            sample("rotate").raw.push(
-                (await timed(() => rawRequest(agent, baseUrl, emulator.credential, "POST", `${tokensPath}/${rawId}/reset`))).ms,
-            );
-            const successorId = Math.max(...emulator.listTokens(emulator.accountId).map((t) => t.id));
-            sample("delete").raw.push(
-                (await timed(() => rawRequest(agent, baseUrl, emulator.credential, "DELETE", `${tokensPath}/${successorId}`))).ms,
-            );
+            await stepTimes(engine, `overhead-${i}`, "host");
+            await stepTimes(nullEngine, `floor-${i}`, "floor");
+            sample("create").raw.push(await raw("POST", tokensPath, createBody));
+            const rawId = newestTokenId();
+            sample("read").raw.push(await raw("GET", `${tokensPath}/${rawId}`));
+            sample("rotate").raw.push(await raw("POST", `${tokensPath}/${rawId}/reset`));
+            sample("delete").raw.push(await raw("DELETE", `${tokensPath}/${newestTokenId()}`));
             sample("check+diff").raw.push(0);
-        }
-        // The same steps with a do-nothing provider of the same size: what the host costs by itself.
-        const nullEngine = new Engine(host, nullProvider(provider));
-        for (let i = 0; i < options.iterations; i++) {
-            const made = await timed(() => nullEngine.register(`floor-${i}`, { ...TOKEN_INPUTS, name: `floor-${i}` }));
-            sample("create").floor.push(made.ms);
-            const live = made.result.resource!;
-            sample("read").floor.push((await timed(() => nullEngine.refresh(live))).ms);
-            sample("check+diff").floor.push(
-                (await timed(() => nullEngine.register(`floor-${i}`, TOKEN_INPUTS, live, { preview: true }))).ms,
-            );
-            sample("rotate").floor.push((await timed(() => nullEngine.register(`floor-${i}`, TOKEN_INPUTS, live))).ms);
-            sample("delete").floor.push((await timed(() => nullEngine.destroy(live))).ms);
         }
         const overheadMs: BenchResult["overheadMs"] = {};
         for (const [name, times] of Object.entries(samples)) {
