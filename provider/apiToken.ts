@@ -34,6 +34,25 @@ export interface ApiTokenArgs {
     adoptTokenId?: pulumi.Input<number>;
 }
 
+/** Every input and output of an ApiToken. */
+const API_TOKEN_PROPERTIES = [
+    "name",
+    "accountId",
+    "resources",
+    "expiresAt",
+    "rotate",
+    "rotateAfterDays",
+    "adoptTokenId",
+    "tokenId",
+    "token",
+    "last4Digits",
+    "createdBy",
+    "issuedAt",
+    "valueExpiresAt",
+    "previousTokenId",
+    "previousTokenExpiresAt",
+] as const;
+
 /** The one provider instance every ApiToken shares; serialized once, configured in the provider process. */
 const apiTokenProvider = new ApiTokenProvider();
 
@@ -81,17 +100,8 @@ export class ApiToken extends pulumi.dynamic.Resource {
      * @param opts Resource options; `token` is always added to `additionalSecretOutputs`.
      */
     constructor(name: string, args: ApiTokenArgs, opts?: pulumi.CustomResourceOptions) {
-        const props: Record<string, unknown> = {
-            ...args,
-            tokenId: undefined,
-            token: undefined,
-            last4Digits: undefined,
-            createdBy: undefined,
-            issuedAt: undefined,
-            valueExpiresAt: undefined,
-            previousTokenId: undefined,
-            previousTokenExpiresAt: undefined,
-        };
+        // The SDK makes an output only for a key it is given: every input and output is named here.
+        const props: Record<string, unknown> = { ...Object.fromEntries(API_TOKEN_PROPERTIES.map((key) => [key, undefined])), ...args };
         const secretOptions: pulumi.CustomResourceOptions = { additionalSecretOutputs: ["token"] };
         super(apiTokenProvider, name, props, pulumi.mergeOptions(opts, secretOptions), "mailtrap", "ApiToken");
     }

@@ -3,7 +3,7 @@ import axios, { AxiosInstance } from "axios";
 import { MailtrapApiError, redactSecrets } from "./errors";
 import { RateLimit, RequestPacer, pacerFor } from "./pacer";
 import { processState } from "./processState";
-import { AttemptOutcome, DEFAULT_RETRY_POLICY, RetryPolicy, retryDelayMs } from "./retry";
+import { AttemptOutcome, backoffDelayMs, DEFAULT_RETRY_POLICY, RetryPolicy, retryDelayMs } from "./retry";
 import { AccessLevel, ApiTokenInfo, ApiTokenPermission, IssuedApiToken, ResourceType } from "./types";
 
 /** A permission as the API spells it. */
@@ -104,7 +104,8 @@ export class MailtrapClient {
         const body = {
             name: request.name,
             resources: request.resources.map(toWirePermission),
-            expires_at: request.expiresAt,
+            // One spelling on the wire, whatever RFC 3339 form the program used.
+            expires_at: request.expiresAt === null ? null : new Date(request.expiresAt).toISOString(),
         };
         return this.issued(operation, await this.send(operation, "POST", tokensPath(accountId), body));
     }
@@ -141,15 +142,28 @@ export class MailtrapClient {
         return new MailtrapApiError({ operation, reason: `unexpected answer: ${reason}`, outcomeUnknown });
     }
 
-    /** One operation: paced attempts under the retry policy, within the operation's time budget. */
+    /** The backoff after `failedAttempts` failures, for callers that retry a whole operation. */
+    async waitBeforeRetry(failedAttempts: number): Promise<void> {
+        await this.sleep(backoffDelayMs(this.retry, failedAttempts));
+    }
+
+    /** One call: paced attempts under the retry policy, within the time budget of a call. */
     private async send<T = unknown>(operation: string, method: "GET" | "POST" | "DELETE", path: string, body?: unknown): Promise<T> {
         const idempotent = method !== "POST";
-        const started = this.now();
+        let started: number | undefined;
         for (let attempt = 1; ; attempt++) {
             await this.pacer?.acquire();
+            // Time spent waiting for a first turn under the rate limit is not the call's own.
+            started ??= this.now();
             // An attempt may outlast the operation's budget by at most a second.
             const remainingMs = this.retry.operationBudgetMs - (this.now() - started);
-            const result = await this.attempt(method, path, body, Math.min(this.requestTimeoutMs, Math.max(1_000, remainingMs)));
+            const result = await this.attempt(
+                method,
+                path,
+                body,
+                Math.min(this.requestTimeoutMs, Math.max(1_000, remainingMs)),
+                idempotent,
+            );
             if (result.kind === "success") {
                 return result.body as T;
             }
@@ -185,10 +199,14 @@ export class MailtrapClient {
         path: string,
         body: unknown,
         timeoutMs: number,
+        reuseConnection: boolean,
     ): Promise<{ kind: "success"; body: unknown } | { kind: "failure"; outcome: AttemptOutcome; reason: string }> {
+        // A POST goes on a fresh connection: on a kept-alive one the server may have just closed, it
+        // would fail with a reset that looks like a lost create or reset.
+        const agents = reuseConnection ? {} : { httpAgent: false as const, httpsAgent: false as const };
         let response;
         try {
-            response = await this.http.request<string>({ method, url: path, data: body, timeout: timeoutMs });
+            response = await this.http.request<string>({ method, url: path, data: body, timeout: timeoutMs, ...agents });
         } catch (error) {
             return { kind: "failure", ...describeTransportError(error, timeoutMs) };
         }

@@ -46,7 +46,7 @@ export function diffApiToken(olds: Partial<ApiTokenState>, news: Record<string, 
         return { changes: false, replaces: [], notices };
     }
     if (hasExpiry(olds)) {
-        const key = rotation.kind === "trigger" ? "rotate" : "rotateAfterDays";
+        const key = rotation.kind === "trigger" ? "rotate" : rotation.kind === "no-value" ? "token" : "rotateAfterDays";
         notices.push(
             `${label} will be replaced to rotate (${describeCause(rotation)}): it has an expiry, and the API cannot reset a token with an expiry; the new token is created before the old one is deleted`,
         );
@@ -63,7 +63,7 @@ export function rotationCause(olds: Partial<ApiTokenState>, news: Record<string,
         return { kind: "reset-outside", valueExpiresAt: olds.valueExpiresAt };
     }
     // An adopted token has no value by design, until its first rotation is asked for.
-    if (olds.token === "" && olds.adoptTokenId === undefined && olds.tokenId !== undefined && !hasExpiry(olds)) {
+    if (olds.token === "" && olds.adoptTokenId === undefined && olds.tokenId !== undefined) {
         return { kind: "no-value" };
     }
     if (!sameTrigger(olds.rotate, news.rotate)) {

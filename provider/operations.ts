@@ -3,7 +3,6 @@ import { RotationCause, rotationCause } from "./diff";
 import { IncompleteCreateError, MailtrapApiError } from "./errors";
 import { ApiTokenInfo, ApiTokenInputs, ApiTokenPermission, ApiTokenState, IssuedApiToken } from "./types";
 import { processState } from "./processState";
-import { backoffDelayMs, DEFAULT_RETRY_POLICY } from "./retry";
 import { permissionKey } from "./validation";
 
 /** The grace the API gives an old token after a reset (the vendor documents 12 hours). */
@@ -18,7 +17,7 @@ export interface OperationContext {
 
 /** Creates the token (one POST), or adopts `adoptTokenId` (one GET). */
 export async function createApiToken(ctx: OperationContext, inputs: ApiTokenInputs): Promise<ApiTokenState> {
-    if (inputs.adoptTokenId !== undefined) {
+    if (inputs.adoptTokenId !== undefined && inputs.adoptTokenId !== null) {
         return adoptApiToken(ctx, inputs, inputs.adoptTokenId);
     }
     const issued = await issueToken(ctx, inputs);
@@ -48,6 +47,7 @@ export async function readApiToken(
         }
         throw error;
     }
+    noteTokenId(accountId, live.id, known);
     if (!known) {
         const inputs: ApiTokenInputs = {
             name: live.name,
@@ -60,7 +60,8 @@ export async function readApiToken(
     const declared = inputsOf(props);
     const state: ApiTokenState = {
         ...(props as ApiTokenState),
-        // What changed outside Pulumi shows in the outputs; the declared inputs stay for the next diff.
+        // What changed outside Pulumi shows in the outputs, where the next diff meets it. The inputs
+        // returned are the ones the outputs echoed: after an earlier refresh with drift, those are live values.
         name: live.name,
         resources: samePermissionSet(live.resources, props.resources ?? []) ? (props.resources ?? []) : live.resources,
         last4Digits: live.last4Digits,
@@ -116,6 +117,7 @@ export function parseTokenAddress(id: string, defaultAccountId: number | undefin
 
 async function adoptApiToken(ctx: OperationContext, inputs: ApiTokenInputs, tokenId: number): Promise<ApiTokenState> {
     const live = await ctx.client.getToken(inputs.accountId, tokenId);
+    noteTokenId(inputs.accountId, live.id, true);
     const differences: string[] = [];
     if (live.name !== inputs.name) {
         differences.push(`name is ${JSON.stringify(live.name)} but the inputs say ${JSON.stringify(inputs.name)}`);
@@ -137,64 +139,87 @@ async function adoptApiToken(ctx: OperationContext, inputs: ApiTokenInputs, toke
     return stateFor(inputs, live, { token: "", issuedAt: ctx.now });
 }
 
+/** Creates made for one resource before giving up, when their outcome stays unknown. */
+const CREATE_ATTEMPTS = 3;
+
 /**
  * One create. When its outcome is unknown (no answer, a 5xx), the account is searched for the
- * token it may have made: a token whose value was lost is deleted and the create made once more.
+ * token it may have made: a token whose value was lost is deleted, and the create made once more.
+ * Nothing it made is left behind unrecorded: what cannot be deleted is reported as a partially
+ * created resource.
  */
-async function issueToken(ctx: OperationContext, inputs: ApiTokenInputs, attemptsLeft = 3): Promise<IssuedApiToken> {
+async function issueToken(ctx: OperationContext, inputs: ApiTokenInputs): Promise<IssuedApiToken> {
     const request = { name: inputs.name, resources: inputs.resources ?? [], expiresAt: inputs.expiresAt ?? null };
-    const watermark = processState().highestTokenId.get(inputs.accountId);
-    try {
-        const issued = await ctx.client.createToken(inputs.accountId, request);
-        noteTokenId(inputs.accountId, issued.id);
-        return issued;
-    } catch (error) {
-        if (!(error instanceof MailtrapApiError && error.outcomeUnknown) || attemptsLeft <= 1) {
-            throw error;
-        }
-        const orphan = await findCreatedToken(ctx, inputs, watermark);
-        if (orphan) {
-            try {
-                await ctx.client.deleteToken(inputs.accountId, orphan.id);
-            } catch (deleteError) {
-                throw new IncompleteCreateError(
-                    `${error.message}; token ${orphan.id} was created but its value was lost, and deleting it failed: ${(deleteError as Error).message}. It is recorded in the stack; the next update renews its value.`,
-                    String(orphan.id),
-                    compact(stateFor(inputs, orphan, { token: "", issuedAt: ctx.now })),
-                );
+    for (let attempt = 1; ; attempt++) {
+        const watermark = processState().highestTokenId.get(inputs.accountId);
+        let failure: MailtrapApiError;
+        try {
+            const issued = await ctx.client.createToken(inputs.accountId, request);
+            noteTokenId(inputs.accountId, issued.id, true);
+            return issued;
+        } catch (error) {
+            if (!(error instanceof MailtrapApiError && error.outcomeUnknown)) {
+                throw error;
             }
+            failure = error;
+        }
+        const found = await findCreatedToken(ctx, inputs, watermark).catch((lookupError: Error) => {
+            throw new Error(
+                `${failure.message}; a token named ${JSON.stringify(inputs.name)} may have been created, and looking for it failed: ${lookupError.message}. Check the account's tokens before running again.`,
+            );
+        });
+        const last = attempt >= CREATE_ATTEMPTS;
+        if (found.length > 1) {
+            ctx.notify(
+                `${failure.message}; tokens ${found.map((t) => t.id).join(", ")} could each be the one it made, so none is deleted: delete the ones no stack holds`,
+            );
+        } else if (found.length === 1) {
+            await deleteValuelessToken(ctx, inputs, found[0], failure);
+        }
+        if (last) {
+            throw failure;
         }
         ctx.notify(
-            orphan
-                ? `${error.message}; token ${orphan.id} had been created without a value the provider could read, so it was deleted and the create is made once more`
-                : `${error.message}; no token was created, so the create is made once more`,
+            `${failure.message}; ${found.length === 1 ? `token ${found[0].id} had been created without a value the provider could read, so it was deleted;` : found.length === 0 ? "no token was created;" : ""} the create is made once more`,
         );
-        // The server was in trouble: give it a moment before the next create.
-        await new Promise((resolve) => setTimeout(resolve, backoffDelayMs(DEFAULT_RETRY_POLICY, 4 - attemptsLeft)));
-        return issueToken(ctx, inputs, attemptsLeft - 1);
+        await ctx.client.waitBeforeRetry(attempt);
+    }
+}
+
+async function deleteValuelessToken(
+    ctx: OperationContext,
+    inputs: ApiTokenInputs,
+    token: ApiTokenInfo,
+    failure: MailtrapApiError,
+): Promise<void> {
+    try {
+        await ctx.client.deleteToken(inputs.accountId, token.id);
+    } catch (deleteError) {
+        throw new IncompleteCreateError(
+            `${failure.message}; token ${token.id} was created but its value was lost, and deleting it failed: ${(deleteError as Error).message}. It is recorded in the stack; the next update renews its value.`,
+            String(token.id),
+            compact(stateFor(inputs, token, { token: "", issuedAt: ctx.now })),
+        );
     }
 }
 
 /**
- * The token an unanswered create may have made: same name, permissions and expiry, and newer than
- * every token this process knew of before the attempt (token ids only grow). Without such a
- * watermark, only the account's newest token qualifies.
+ * The tokens an unanswered create may have made: same name, permissions and expiry, not held by
+ * any resource this process knows of, and newer than every token it had seen before the attempt
+ * (token ids only grow). Without such a watermark, only the account's newest token qualifies.
  */
-async function findCreatedToken(
-    ctx: OperationContext,
-    inputs: ApiTokenInputs,
-    watermark: number | undefined,
-): Promise<ApiTokenInfo | undefined> {
+async function findCreatedToken(ctx: OperationContext, inputs: ApiTokenInputs, watermark: number | undefined): Promise<ApiTokenInfo[]> {
     const tokens = await ctx.client.listTokens(inputs.accountId);
     const newest = Math.max(0, ...tokens.map((t) => t.id));
-    const matches = tokens.filter(
+    const held = processState().heldTokenIds;
+    return tokens.filter(
         (t) =>
             t.name === inputs.name &&
             samePermissionSet(t.resources, inputs.resources ?? []) &&
             sameInstant(t.expiresAt, inputs.expiresAt ?? null) &&
+            !held.has(t.id) &&
             (watermark !== undefined ? t.id > watermark : t.id === newest),
     );
-    return matches.sort((a, b) => b.id - a.id)[0];
 }
 
 /** Resets the live token; recovers the value when the outcome is unknown or it was reset already. */
@@ -211,7 +236,7 @@ async function resetLiveToken(
     const watermark = Math.max(tokenId, processState().highestTokenId.get(accountId) ?? 0);
     try {
         const issued = await ctx.client.resetToken(accountId, tokenId);
-        noteTokenId(accountId, issued.id);
+        noteTokenId(accountId, issued.id, true);
         return { issued, previous: { id: tokenId, expiresAt: new Date(ctx.now + RESET_GRACE_MS).toISOString() } };
     } catch (error) {
         if (!(error instanceof MailtrapApiError) || !(error.outcomeUnknown || error.status === 422)) {
@@ -225,7 +250,7 @@ async function resetLiveToken(
             }
             ctx.notify(`${error.message}; token ${tokenId} was not reset, so the reset is made once more`);
             const issued = await ctx.client.resetToken(accountId, tokenId);
-            noteTokenId(accountId, issued.id);
+            noteTokenId(accountId, issued.id, true);
             return { issued, previous: { id: tokenId, expiresAt: new Date(ctx.now + RESET_GRACE_MS).toISOString() } };
         }
         ctx.notify(`${error.message}; token ${tokenId} had been reset, so its successor is reset to obtain a value`);
@@ -247,7 +272,7 @@ async function renewThroughSuccessor(ctx: OperationContext, olds: ApiTokenState,
     );
     if (candidates.length === 1) {
         const issued = await ctx.client.resetToken(olds.accountId, candidates[0].id);
-        noteTokenId(olds.accountId, issued.id);
+        noteTokenId(olds.accountId, issued.id, true);
         return issued;
     }
     ctx.notify(
@@ -258,10 +283,16 @@ async function renewThroughSuccessor(ctx: OperationContext, olds: ApiTokenState,
     return issueToken(ctx, { ...inputsOf(olds), accountId: olds.accountId } as ApiTokenInputs);
 }
 
-/** Remembers the highest token id each account has shown this process: what an unanswered create is compared with. */
-function noteTokenId(accountId: number, id: number): void {
-    const { highestTokenId } = processState();
+/**
+ * Remembers a token id the API has shown this process (what an unanswered create is compared with)
+ * and, when a resource holds it, that it is taken.
+ */
+export function noteTokenId(accountId: number, id: number, held = false): void {
+    const { highestTokenId, heldTokenIds } = processState();
     highestTokenId.set(accountId, Math.max(id, highestTokenId.get(accountId) ?? 0));
+    if (held) {
+        heldTokenIds.add(id);
+    }
 }
 
 function stateFor(

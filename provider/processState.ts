@@ -3,13 +3,15 @@ import * as https from "https";
 import type { RequestPacer } from "./pacer";
 
 /**
- * State shared by every resource in one provider process: pacers per credential, the highest
- * token id seen per account, and connections. Created on first use, never at load: the provider is serialized into
+ * State shared by every resource in one provider process: pacers per credential, the token ids
+ * seen, and connections. Created on first use, never at load: the provider is serialized into
  * each resource's state, and a value captured at serialization time would be a frozen copy.
  */
 export interface ProcessState {
     pacers: Map<string, RequestPacer>;
     highestTokenId: Map<number, number>;
+    /** Token ids that resources of this process hold: never taken for a token an unanswered create made. */
+    heldTokenIds: Set<number>;
     /** Keep-alive connections, shared by all clients of the process. */
     httpAgent: http.Agent;
     httpsAgent: https.Agent;
@@ -18,16 +20,13 @@ export interface ProcessState {
 const KEY = "__pulumiMailtrapTokensProcessState";
 
 export function processState(): ProcessState {
-    const holder = globalThis as unknown as Record<string, ProcessState | undefined>;
-    let state = holder[KEY];
-    if (!state) {
-        state = {
-            pacers: new Map(),
-            highestTokenId: new Map(),
-            httpAgent: new http.Agent({ keepAlive: true }),
-            httpsAgent: new https.Agent({ keepAlive: true }),
-        };
-        holder[KEY] = state;
-    }
-    return state;
+    const holder = globalThis as unknown as Record<string, Partial<ProcessState> | undefined>;
+    // Another version of this package in the same process may have made the object: fill in what it lacks.
+    const state = (holder[KEY] ??= {});
+    state.pacers ??= new Map();
+    state.highestTokenId ??= new Map();
+    state.heldTokenIds ??= new Set();
+    state.httpAgent ??= new http.Agent({ keepAlive: true });
+    state.httpsAgent ??= new https.Agent({ keepAlive: true });
+    return state as ProcessState;
 }

@@ -2,7 +2,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { MailtrapClient } from "./client";
 import { diffApiToken } from "./diff";
 import { IncompleteCreateError } from "./errors";
-import { createApiToken, deleteApiToken, OperationContext, readApiToken, rotateApiToken } from "./operations";
+import { createApiToken, deleteApiToken, noteTokenId, OperationContext, readApiToken, rotateApiToken } from "./operations";
 import { ProviderSettings, SettingProblem, resolveSettings } from "./settings";
 import { ApiTokenState } from "./types";
 import { asApiTokenInputs, checkApiTokenInputs } from "./validation";
@@ -44,22 +44,20 @@ export class ApiTokenProvider implements pulumi.dynamic.ResourceProvider {
     }
 
     async diff(_id: string, olds: ApiTokenState, news: Record<string, unknown>): Promise<pulumi.dynamic.DiffResult> {
+        // The engine asks every resource's diff: this is how the process learns which tokens are taken.
+        for (const id of [olds.tokenId, olds.previousTokenId]) {
+            if (typeof id === "number" && typeof olds.accountId === "number") {
+                noteTokenId(olds.accountId, id, true);
+            }
+        }
         const result = diffApiToken(olds, news, this.currentSettings().now());
         result.notices.forEach((line) => console.log(line));
         return { changes: result.changes, replaces: result.replaces, deleteBeforeReplace: false };
     }
 
     async create(inputs: Record<string, unknown>): Promise<pulumi.dynamic.CreateResult> {
-        try {
-            const state = await createApiToken(this.context(), asApiTokenInputs(inputs));
-            return { id: String(state.tokenId), outs: state };
-        } catch (error) {
-            if (error instanceof IncompleteCreateError) {
-                // Without the serialized provider the engine could neither refresh nor delete what it records.
-                error.properties[PROVIDER_KEY] = inputs[PROVIDER_KEY];
-            }
-            throw error;
-        }
+        const state = await withProviderOnFailure(inputs, () => createApiToken(this.context(), asApiTokenInputs(inputs)));
+        return { id: String(state.tokenId), outs: state };
     }
 
     async read(id: string, props?: Partial<ApiTokenState>): Promise<pulumi.dynamic.ReadResult> {
@@ -68,7 +66,7 @@ export class ApiTokenProvider implements pulumi.dynamic.ResourceProvider {
     }
 
     async update(_id: string, olds: ApiTokenState, news: Record<string, unknown>): Promise<pulumi.dynamic.UpdateResult> {
-        return { outs: await rotateApiToken(this.context(), olds, asApiTokenInputs(news)) };
+        return { outs: await withProviderOnFailure(news, () => rotateApiToken(this.context(), olds, asApiTokenInputs(news))) };
     }
 
     async delete(id: string, props: Partial<ApiTokenState>): Promise<void> {
@@ -105,5 +103,20 @@ export class ApiTokenProvider implements pulumi.dynamic.ResourceProvider {
             onRetry: (line) => console.log(line),
         });
         return { client: this.client, now: settings.now(), notify: (line) => console.log(line) };
+    }
+}
+
+/**
+ * Runs a create or update; a token it made but could not finish is reported with the serialized
+ * provider among its properties, without which the engine could neither refresh nor delete it.
+ */
+async function withProviderOnFailure<T>(inputs: Record<string, unknown>, operation: () => Promise<T>): Promise<T> {
+    try {
+        return await operation();
+    } catch (error) {
+        if (error instanceof IncompleteCreateError) {
+            error.properties[PROVIDER_KEY] = inputs[PROVIDER_KEY];
+        }
+        throw error;
     }
 }

@@ -12,7 +12,7 @@ export const MAX_NAME_LENGTH = 255;
 export const MAX_ROTATE_AFTER_DAYS = 36_500;
 export const MAX_EXPIRY_YEARS = 5;
 export const MAX_PERMISSIONS = 100;
-const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/i;
+const ISO_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-](\d{2}):(\d{2}))$/;
 const DAY_MS = 86_400_000;
 
 export interface CheckFailure {
@@ -95,6 +95,10 @@ export function checkApiTokenInputs(
     if (adopt !== undefined && adopt !== null && !isUnknown(adopt) && !isPositiveInteger(adopt)) {
         fail("adoptTokenId", `must be a positive integer (the id of an existing token), got ${describe(adopt)}`);
     }
+    // Adoption is for the first create only: once the resource exists, a replacement creates anew.
+    if (Object.keys(olds).length > 0 || adopt === null) {
+        delete inputs.adoptTokenId;
+    }
 
     return { inputs, failures };
 }
@@ -167,14 +171,38 @@ function checkResources(resources: unknown, fail: (property: string, reason: str
 }
 
 function checkExpiresAt(value: unknown, now: number, fail: (property: string, reason: string) => void): void {
-    const time = typeof value === "string" && ISO_DATE_TIME.test(value) ? Date.parse(value) : NaN;
+    const time = typeof value === "string" && isCalendarDateTime(value) ? Date.parse(value) : NaN;
     if (Number.isNaN(time)) {
-        fail("expiresAt", `must be an ISO 8601 date-time with a time zone, such as 2027-01-31T00:00:00Z, got ${describe(value)}`);
+        fail(
+            "expiresAt",
+            `must be an ISO 8601 date-time with a time zone (Z or ±hh:mm), such as 2027-01-31T00:00:00Z, got ${describe(value)}`,
+        );
     } else if (time <= now) {
         fail("expiresAt", `must be in the future, got ${String(value)}`);
     } else if (time > now + MAX_EXPIRY_YEARS * 365.25 * DAY_MS) {
         fail("expiresAt", `must be at most ${MAX_EXPIRY_YEARS} years ahead, got ${String(value)}`);
     }
+}
+
+/** An RFC 3339 date-time whose fields exist on the calendar (Date.parse rolls 2027-02-30 over to March). */
+function isCalendarDateTime(value: string): boolean {
+    const match = ISO_DATE_TIME.exec(value);
+    if (!match) {
+        return false;
+    }
+    const [year, month, day, hour, minute, second, offsetHours, offsetMinutes] = match.slice(1).map((part) => Number(part ?? 0));
+    const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
+    return (
+        month >= 1 &&
+        month <= 12 &&
+        day >= 1 &&
+        day <= daysInMonth &&
+        hour <= 23 &&
+        minute <= 59 &&
+        second <= 59 &&
+        offsetHours <= 23 &&
+        offsetMinutes <= 59
+    );
 }
 
 /** Identifies what a permission covers, ignoring how its id is spelled (123 or "123"). */

@@ -164,3 +164,30 @@ describe("the examples", () => {
         }
     });
 });
+
+describe("ApiToken's outputs", () => {
+    const everyOutput = [
+        "accountId",
+        "adoptTokenId",
+        "createdBy",
+        "expiresAt",
+        "issuedAt",
+        "last4Digits",
+        "name",
+        "previousTokenExpiresAt",
+        "previousTokenId",
+        "resources",
+        "rotate",
+        "rotateAfterDays",
+        "token",
+        "tokenId",
+        "valueExpiresAt",
+    ];
+
+    it("exist for every input and output, whichever inputs the program gave, and for a lookup", async () => {
+        const run = await runProgram(path.join(repoRoot(), "bin", "tests", "programs", "outputs.js"), { config: { "mailtrap:accountId": "3229" } });
+        const exported = run.exports as { minimalOutputs: string[]; lookedUpOutputs: string[] };
+        expect(exported.minimalOutputs).toEqual(expect.arrayContaining(everyOutput));
+        expect(exported.lookedUpOutputs).toEqual(expect.arrayContaining(everyOutput));
+    });
+});

@@ -212,6 +212,25 @@ describe("ApiToken through the dynamic-provider host", () => {
         expect(rotated.outputs.token).toBe(stack.emulator.getToken(3229, rotated.outputs.tokenId as number)!.token);
     });
 
+    it("replaces an adopted token with a new one, never adopting the same token again", async () => {
+        const existing = stack.emulator.createToken(3229, {
+            name: "ci-sending",
+            resources: [{ resource_type: "project", resource_id: 42, access_level: 10 }],
+            expires_at: null,
+        });
+        const adopted = (await stack.engine.register("token", { ...inputs, adoptTokenId: existing.id })).resource!;
+        const { result: step, requests } = await requestsOf(() =>
+            stack.engine.register("token", { ...inputs, name: "ci-sending-v2", adoptTokenId: existing.id }, adopted),
+        );
+        expect(step.kind).toBe("replace");
+        expect(stack.emulator.requests.map((r) => r.method)).toEqual(["POST", "DELETE"]);
+        expect(requests).toBe(2);
+        const replacement = step.resource!.outputs;
+        expect(replacement.tokenId).not.toBe(existing.id);
+        expect(replacement.token).toBe(stack.emulator.getToken(3229, replacement.tokenId as number)!.token);
+        expect(stack.emulator.getToken(3229, existing.id)).toBeUndefined();
+    });
+
     it("reports an API error as one line with operation, status and the API's message, and no secret", async () => {
         const resource = await created();
         stack.emulator.injectFault({ method: "POST", fault: { kind: "status", status: 403, body: { errors: "Access forbidden" } } });

@@ -326,6 +326,23 @@ describe("diffApiToken", () => {
     });
 });
 
+describe("a token recorded without a value (a create that did not finish)", () => {
+    it("rotates at the next update", () => {
+        const diff = diffApiToken(olds({ token: "" }), news(), NOW);
+        expect(diff).toMatchObject({ changes: true, replaces: [], rotation: { kind: "no-value" } });
+    });
+
+    it("is replaced when it has an expiry, since it cannot be reset", () => {
+        const expiresAt = "2027-01-01T00:00:00.000Z";
+        const diff = diffApiToken(olds({ token: "", expiresAt }), news({ expiresAt }), NOW);
+        expect(diff).toMatchObject({ changes: true, replaces: ["token"] });
+    });
+
+    it("is not an adopted token, whose value is empty until its first rotation", () => {
+        expect(diffApiToken(olds({ token: "", adoptTokenId: 1001 }), news(), NOW).changes).toBe(false);
+    });
+});
+
 describe("rotationCause", () => {
     it("is undefined when nothing calls for a rotation", () => {
         expect(rotationCause(olds({ rotateAfterDays: 30 }), news({ rotateAfterDays: 30 }), NOW)).toBeUndefined();

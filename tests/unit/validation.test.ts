@@ -304,6 +304,9 @@ describe("checkApiTokenInputs", () => {
             ["an RFC 2822 date", "Mon, 01 Jun 2026 00:00:00 GMT"],
             ["a number", NOW + DAY_MS],
             ["an impossible date", "2026-13-45T00:00:00Z"],
+            ["a day the month does not have", "2026-02-30T00:00:00Z"],
+            ["an hour past 23", "2026-06-01T24:30:00Z"],
+            ["an offset without a colon", "2026-06-01T00:00:00+0100"],
         ])("rejects %s, saying it must be an ISO 8601 date-time with a time zone", (_label, expiresAt) => {
             const failures = failuresFor({ expiresAt });
             expect(propertiesOf(failures)).toEqual(["expiresAt"]);
@@ -409,6 +412,22 @@ describe("checkApiTokenInputs", () => {
             const failures = failuresFor({ adoptTokenId });
             expect(propertiesOf(failures)).toEqual(["adoptTokenId"]);
             expect(reasonFor(failures, "adoptTokenId")).toMatch(/positive integer/);
+        });
+    });
+
+    describe("adoptTokenId once the resource exists", () => {
+        it("is kept for the first create, when there are no old inputs", () => {
+            expect(check(withInputs({ adoptTokenId: 9 })).inputs.adoptTokenId).toBe(9);
+        });
+
+        it("is dropped when the resource exists already, so a replacement creates a new token", () => {
+            const { inputs, failures } = check(withInputs({ adoptTokenId: 9 }), { olds: withInputs({ adoptTokenId: 9 }) });
+            expect(failures).toEqual([]);
+            expect(inputs).not.toHaveProperty("adoptTokenId");
+        });
+
+        it("is dropped when null, which means no adoption", () => {
+            expect(check(withInputs({ adoptTokenId: null })).inputs).not.toHaveProperty("adoptTokenId");
         });
     });
 
