@@ -179,9 +179,13 @@ async function issueToken(ctx: OperationContext, inputs: ApiTokenInputs): Promis
         if (last) {
             throw failure;
         }
-        ctx.notify(
-            `${failure.message}; ${found.length === 1 ? `token ${found[0].id} had been created without a value the provider could read, so it was deleted;` : found.length === 0 ? "no token was created;" : ""} the create is made once more`,
-        );
+        const outcome =
+            found.length === 1
+                ? `token ${found[0].id} had been created without a value the provider could read, so it was deleted and`
+                : found.length === 0
+                  ? "no token was created, so"
+                  : "so";
+        ctx.notify(`${failure.message}; ${outcome} the create is made once more`);
         await ctx.client.waitBeforeRetry(attempt);
     }
 }
