@@ -185,7 +185,9 @@ describe("ApiToken's outputs", () => {
     ];
 
     it("exist for every input and output, whichever inputs the program gave, and for a lookup", async () => {
-        const run = await runProgram(path.join(repoRoot(), "bin", "tests", "programs", "outputs.js"), { config: { "mailtrap:accountId": "3229" } });
+        const run = await runProgram(path.join(repoRoot(), "bin", "tests", "programs", "outputs.js"), {
+            config: { "mailtrap:accountId": "3229" },
+        });
         const exported = run.exports as { minimalOutputs: string[]; lookedUpOutputs: string[] };
         expect(exported.minimalOutputs).toEqual(expect.arrayContaining(everyOutput));
         expect(exported.lookedUpOutputs).toEqual(expect.arrayContaining(everyOutput));
