@@ -265,14 +265,21 @@ async function resetLiveToken(
 }
 
 /**
- * A reset token's successor has the same name and permissions, no expiry and an id above `after`.
+ * A reset token's successor has the same name and permissions, no expiry, an id above `after`, and
+ * no resource of this process holds it.
  * Resetting it yields a value nobody else holds. When no single token fits, guessing could reset a
  * token that belongs to something else, so a new token is created in its place instead.
  */
 async function renewThroughSuccessor(ctx: OperationContext, olds: ApiTokenState, after: number): Promise<IssuedApiToken> {
     const tokens = await ctx.client.listTokens(olds.accountId);
+    const held = processState().heldTokenIds;
     const candidates = tokens.filter(
-        (t) => t.id > after && t.name === olds.name && t.expiresAt === null && samePermissionSet(t.resources, olds.resources ?? []),
+        (t) =>
+            t.id > after &&
+            !held.has(t.id) &&
+            t.name === olds.name &&
+            t.expiresAt === null &&
+            samePermissionSet(t.resources, olds.resources ?? []),
     );
     if (candidates.length === 1) {
         const issued = await ctx.client.resetToken(olds.accountId, candidates[0].id);

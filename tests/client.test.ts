@@ -6,6 +6,7 @@ import { CreateApiTokenRequest, MailtrapClient, MailtrapClientOptions } from "..
 import { EmulatorOptions, MailtrapEmulator } from "../provider/emulator/server";
 import { MailtrapApiError } from "../provider/errors";
 import { RetryPolicy } from "../provider/retry";
+import { rejectionOf } from "./harness/rejection";
 
 jest.setTimeout(20_000);
 
@@ -84,12 +85,7 @@ function expectNoSecrets(texts: string[]): void {
 
 /** Awaits a rejection, checks it is a MailtrapApiError whose texts are one line and carry no secret. */
 async function failure(promise: Promise<unknown>): Promise<MailtrapApiError> {
-    let caught: unknown;
-    try {
-        await promise;
-    } catch (error) {
-        caught = error;
-    }
+    const caught = await rejectionOf(promise);
     expect(caught).toBeInstanceOf(MailtrapApiError);
     const error = caught as MailtrapApiError;
     const texts = [error.message, JSON.stringify(error), String(error.stack)];

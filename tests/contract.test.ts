@@ -11,6 +11,7 @@ import { MailtrapEmulator } from "../provider/emulator/server";
 import { MailtrapApiError } from "../provider/errors";
 import { RetryPolicy } from "../provider/retry";
 import { ApiTokenPermission, IssuedApiToken } from "../provider/types";
+import { rejectionOf } from "./harness/rejection";
 
 const REAL_TOKEN = process.env.MAILTRAP_CONTRACT_API_TOKEN?.trim() || undefined;
 const REAL_ACCOUNT = process.env.MAILTRAP_CONTRACT_ACCOUNT_ID?.trim() || undefined;
@@ -106,12 +107,7 @@ async function rawGet(path: string): Promise<{ status: number; text: string }> {
 }
 
 async function apiFailure(promise: Promise<unknown>): Promise<MailtrapApiError> {
-    let caught: unknown;
-    try {
-        await promise;
-    } catch (error) {
-        caught = error;
-    }
+    const caught = await rejectionOf(promise);
     expect(caught).toBeInstanceOf(MailtrapApiError);
     const error = caught as MailtrapApiError;
     for (const text of [error.message, JSON.stringify(error), String(error.stack)]) {
