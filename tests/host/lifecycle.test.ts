@@ -29,6 +29,15 @@ describe("ApiToken through the dynamic-provider host", () => {
         return { result, requests: stack.emulator.requests.length };
     }
 
+    /** A token made outside Pulumi that matches `inputs`: what adoption takes over. */
+    function matchingTokenMadeElsewhere() {
+        return stack.emulator.createToken(3229, {
+            name: "ci-sending",
+            resources: [{ resource_type: "project", resource_id: 42, access_level: 10 }],
+            expires_at: null,
+        });
+    }
+
     async function created(): Promise<RecordedResource> {
         const step = await stack.engine.register("token", inputs);
         return step.resource!;
@@ -181,11 +190,7 @@ describe("ApiToken through the dynamic-provider host", () => {
     });
 
     it("adopts an existing token with one GET instead of creating one", async () => {
-        const existing = stack.emulator.createToken(3229, {
-            name: "ci-sending",
-            resources: [{ resource_type: "project", resource_id: 42, access_level: 10 }],
-            expires_at: null,
-        });
+        const existing = matchingTokenMadeElsewhere();
         const { result: step, requests } = await requestsOf(() => stack.engine.register("token", { ...inputs, adoptTokenId: existing.id }));
         expect(requests).toBe(1);
         expect(stack.emulator.requests[0].method).toBe("GET");
@@ -202,22 +207,14 @@ describe("ApiToken through the dynamic-provider host", () => {
     });
 
     it("gives an adopted token a value at its first rotation", async () => {
-        const existing = stack.emulator.createToken(3229, {
-            name: "ci-sending",
-            resources: [{ resource_type: "project", resource_id: 42, access_level: 10 }],
-            expires_at: null,
-        });
+        const existing = matchingTokenMadeElsewhere();
         const adopted = (await stack.engine.register("token", { ...inputs, adoptTokenId: existing.id })).resource!;
         const rotated = (await stack.engine.register("token", { ...inputs, adoptTokenId: existing.id, rotate: "2" }, adopted)).resource!;
         expect(rotated.outputs.token).toBe(stack.emulator.getToken(3229, rotated.outputs.tokenId as number)!.token);
     });
 
     it("replaces an adopted token with a new one, never adopting the same token again", async () => {
-        const existing = stack.emulator.createToken(3229, {
-            name: "ci-sending",
-            resources: [{ resource_type: "project", resource_id: 42, access_level: 10 }],
-            expires_at: null,
-        });
+        const existing = matchingTokenMadeElsewhere();
         const adopted = (await stack.engine.register("token", { ...inputs, adoptTokenId: existing.id })).resource!;
         const { result: step, requests } = await requestsOf(() =>
             stack.engine.register("token", { ...inputs, name: "ci-sending-v2", adoptTokenId: existing.id }, adopted),
