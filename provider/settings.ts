@@ -80,8 +80,14 @@ export function resolveSettings(
             operationBudgetMs: integer("operationTimeoutMs", 1_000, 3_600_000) ?? DEFAULT_RETRY_POLICY.operationBudgetMs,
         },
         rateLimit: requestsPer10Seconds === 0 ? null : { requests: requestsPer10Seconds, windowMs: 10_000 },
-        now: clockFrom(env.MAILTRAP_PROVIDER_NOW),
+        now: Date.now,
     };
+    const clock = clockFrom(env.MAILTRAP_PROVIDER_NOW);
+    if ("problem" in clock) {
+        problems.push({ key: "MAILTRAP_PROVIDER_NOW", reason: clock.problem });
+    } else {
+        settings.now = clock.now;
+    }
     return { settings, problems };
 }
 
@@ -106,11 +112,45 @@ function isLoopback(hostname: string): boolean {
     return hostname === "localhost" || hostname === "[::1]" || hostname === "::1" || /^127(\.\d{1,3}){3}$/.test(hostname);
 }
 
-/** A fixed or shifted clock for tests: an ISO date or epoch milliseconds; the real clock otherwise. */
-function clockFrom(value: string | undefined): () => number {
-    if (!value) {
-        return Date.now;
+/** A date-time with a time zone, as RFC 3339 spells it. */
+const ISO_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-](\d{2}):(\d{2}))$/i;
+
+/**
+ * The provider's wall clock: fixed at MAILTRAP_PROVIDER_NOW when that is set (a test clock, read in
+ * production too, so a value that cannot be read is reported rather than quietly ignored).
+ */
+function clockFrom(value: string | undefined): { now: () => number } | { problem: string } {
+    const text = value?.trim();
+    if (!text) {
+        return { now: Date.now };
     }
-    const fixed = /^\d+$/.test(value) ? Number(value) : Date.parse(value);
-    return Number.isNaN(fixed) ? Date.now : () => fixed;
+    const fixed = /^\d{1,15}$/.test(text) ? Number(text) : isCalendarDateTime(text) ? Date.parse(text) : NaN;
+    if (Number.isNaN(fixed)) {
+        return {
+            problem: `must be an ISO 8601 date-time with a time zone, such as 2030-01-31T12:00:00Z, or epoch milliseconds, such as 1900000000000; got "${text}" (it fixes the provider's clock, for tests: unset it otherwise)`,
+        };
+    }
+    return { now: () => fixed };
+}
+
+/** A date-time whose fields exist on the calendar (Date.parse rolls 2030-02-30 over to March). */
+function isCalendarDateTime(value: string): boolean {
+    const match = ISO_DATE_TIME.exec(value);
+    if (!match) {
+        return false;
+    }
+    const [year, month, day, hour, minute, second, offsetHours, offsetMinutes] = match.slice(1).map((part) => Number(part ?? 0));
+    const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
+    return (
+        month >= 1 &&
+        month <= 12 &&
+        day >= 1 &&
+        day <= daysInMonth &&
+        hour <= 23 &&
+        minute <= 59 &&
+        second <= 59 &&
+        offsetHours <= 23 &&
+        offsetMinutes <= 59 &&
+        !Number.isNaN(Date.parse(value))
+    );
 }

@@ -231,7 +231,41 @@ describe("resolveSettings", () => {
             expect(settings.now()).toBe(1_900_000_000_000);
         });
 
-        it("falls back to the real clock for an unreadable value", () => {
+        it("fixes the clock at a date-time with an offset", () => {
+            const { settings, problems } = resolve({}, { MAILTRAP_PROVIDER_NOW: "2030-05-01T14:00:00.250+02:00" });
+            expect(problems).toEqual([]);
+            expect(settings.now()).toBe(Date.parse("2030-05-01T12:00:00.250Z"));
+        });
+
+        it("uses the real clock when unset or empty, reporting nothing", () => {
+            for (const value of [undefined, "", "  "]) {
+                const before = Date.now();
+                const { settings, problems } = resolve({}, { MAILTRAP_PROVIDER_NOW: value });
+                expect(problems).toEqual([]);
+                expect(settings.now()).toBeGreaterThanOrEqual(before);
+                expect(settings.now()).toBeLessThanOrEqual(Date.now());
+            }
+        });
+
+        test.each([
+            ["tomorrow-ish"],
+            ["1 2"],
+            ["-1"],
+            ["1.5e12"],
+            ["2030-05-01"],
+            ["2030-05-01T12:00:00"],
+            ["2030-02-30T12:00:00Z"],
+            ["2030-05-01 12:00:00Z"],
+            ["Wed, 01 May 2030 12:00:00 GMT"],
+        ])("reports %p under its name, saying what it may be", (value) => {
+            const { problems } = resolve({}, { MAILTRAP_PROVIDER_NOW: value });
+            expect(problems).toHaveLength(1);
+            expect(problems[0].key).toBe("MAILTRAP_PROVIDER_NOW");
+            expect(problems[0].reason).toMatch(/ISO 8601 date-time with a time zone.* or epoch milliseconds/);
+            expect(problems[0].reason).toContain(`"${value}"`);
+        });
+
+        it("keeps the real clock beside the problem", () => {
             const before = Date.now();
             const now = resolve({}, { MAILTRAP_PROVIDER_NOW: "tomorrow-ish" }).settings.now();
             expect(now).toBeGreaterThanOrEqual(before);
