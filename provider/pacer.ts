@@ -15,15 +15,25 @@ const WINDOW_MARGIN_MS = 250;
 /** Requests that may go at once before the steady pace applies. */
 const BURST = 10;
 
+/**
+ * Milliseconds on a clock that only moves forward at a steady rate: waits measured on it are not
+ * stretched or cut short when the system clock is set (NTP steps, a laptop waking, a VM resumed).
+ * Its zero is arbitrary: compare its readings with each other only, never with Date.now().
+ */
+export function monotonicMs(): number {
+    return performance.now();
+}
+
 export class RequestPacer {
     private readonly sent: number[] = [];
     private pausedUntil = 0;
     private nextEvenSlot = 0;
     private queue: Promise<void> = Promise.resolve();
 
+    /** `now` is injectable for tests; its readings are only compared with each other. */
     constructor(
         private readonly limit: RateLimit,
-        private readonly now: () => number = Date.now,
+        private readonly now: () => number = monotonicMs,
     ) {}
 
     /** Resolves when a request may be sent; callers are served in the order they asked. */
@@ -33,7 +43,12 @@ export class RequestPacer {
         return turn;
     }
 
-    /** After a 429, every request on this credential waits together. */
+    /** After a 429, every request on this credential waits together, `ms` from now. */
+    pauseFor(ms: number): void {
+        this.pauseUntil(this.now() + ms);
+    }
+
+    /** Like pauseFor, to an instant on this pacer's own clock. */
     pauseUntil(timeMs: number): void {
         this.pausedUntil = Math.max(this.pausedUntil, timeMs);
     }

@@ -1,4 +1,4 @@
-import { RateLimit, RequestPacer, pacerFor } from "../../provider/pacer";
+import { monotonicMs, RateLimit, RequestPacer, pacerFor } from "../../provider/pacer";
 
 /** WINDOW_MARGIN_MS in the pacer: headroom for the time a request takes to arrive. */
 const MARGIN_MS = 250;
@@ -198,6 +198,33 @@ describe("RequestPacer", () => {
         });
     });
 
+    describe("pauseFor", () => {
+        it("pauses for the given time on the pacer's own clock", async () => {
+            let manual = 5;
+            const pacer = new RequestPacer({ requests: 100, windowMs: 10_000 }, () => manual);
+            pacer.pauseFor(3_000);
+            const tracked = acquireMany(pacer, 1);
+            await jest.advanceTimersByTimeAsync(2_999);
+            manual += 2_999;
+            await jest.advanceTimersByTimeAsync(1);
+            expect(passed(tracked)).toBe(0);
+            manual += 1;
+            await jest.advanceTimersByTimeAsync(1);
+            expect(passed(tracked)).toBe(1);
+        });
+
+        it("is not shortened by a later, shorter pause", async () => {
+            const pacer = new RequestPacer({ requests: 100, windowMs: 10_000 }, clock);
+            pacer.pauseFor(3_000);
+            pacer.pauseFor(1_000);
+            const tracked = acquireMany(pacer, 1);
+            await jest.advanceTimersByTimeAsync(2_999);
+            expect(passed(tracked)).toBe(0);
+            await jest.advanceTimersByTimeAsync(1);
+            expect(tracked.times).toEqual([3_000]);
+        });
+    });
+
     describe("the clock", () => {
         it("reads time from the injected clock, not Date.now", async () => {
             let manual = START;
@@ -211,6 +238,59 @@ describe("RequestPacer", () => {
             await jest.advanceTimersByTimeAsync(1_000 + MARGIN_MS);
             expect(passed(tracked)).toBe(1);
         });
+    });
+});
+
+describe("the default clock", () => {
+    beforeEach(() => {
+        jest.useFakeTimers({ now: START });
+    });
+
+    afterEach(() => {
+        jest.clearAllTimers();
+        jest.useRealTimers();
+    });
+
+    it("is monotonic: the wall clock set forward does not free a slot early", async () => {
+        const pacer = new RequestPacer({ requests: 1, windowMs: 1_000 });
+        await pacer.acquire();
+        const tracked = acquireMany(pacer, 1);
+        jest.setSystemTime(START + 3_600_000);
+        await jest.advanceTimersByTimeAsync(1_000);
+        expect(passed(tracked)).toBe(0);
+        await jest.advanceTimersByTimeAsync(MARGIN_MS);
+        expect(passed(tracked)).toBe(1);
+    });
+
+    it("is monotonic: the wall clock set back does not hold callers until it catches up", async () => {
+        const pacer = new RequestPacer({ requests: 1, windowMs: 1_000 });
+        await pacer.acquire();
+        const tracked = acquireMany(pacer, 1);
+        jest.setSystemTime(START - 3_600_000);
+        await jest.advanceTimersByTimeAsync(1_000 + MARGIN_MS);
+        expect(passed(tracked)).toBe(1);
+    });
+
+    it("measures a pause, not a wall-clock instant", async () => {
+        const pacer = new RequestPacer({ requests: 100, windowMs: 10_000 });
+        pacer.pauseFor(2_000);
+        const tracked = acquireMany(pacer, 1);
+        jest.setSystemTime(START + 3_600_000);
+        await jest.advanceTimersByTimeAsync(1_999);
+        expect(passed(tracked)).toBe(0);
+        await jest.advanceTimersByTimeAsync(1);
+        expect(passed(tracked)).toBe(1);
+    });
+});
+
+describe("monotonicMs", () => {
+    it("never goes back", () => {
+        let last = monotonicMs();
+        for (let i = 0; i < 1_000; i++) {
+            const next = monotonicMs();
+            expect(next).toBeGreaterThanOrEqual(last);
+            last = next;
+        }
     });
 });
 
