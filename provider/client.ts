@@ -1,9 +1,9 @@
 import * as crypto from "crypto";
 import axios, { AxiosInstance } from "axios";
 import { MailtrapApiError, redactSecrets } from "./errors";
-import { RateLimit, RequestPacer, pacerFor } from "./pacer";
+import { monotonicMs, RateLimit, RequestPacer, pacerFor } from "./pacer";
 import { processState } from "./processState";
-import { AttemptOutcome, backoffDelayMs, DEFAULT_RETRY_POLICY, RetryPolicy, retryDelayMs } from "./retry";
+import { AttemptOutcome, backoffDelayMs, DEFAULT_RETRY_POLICY, mayHaveTakenEffect, RetryPolicy, retryDelayMs } from "./retry";
 import { AccessLevel, ApiTokenInfo, ApiTokenPermission, IssuedApiToken, ResourceType } from "./types";
 
 /** A permission as the API spells it. */
@@ -40,9 +40,19 @@ export interface MailtrapClientOptions {
     rateLimit?: RateLimit | null;
     /** Told about each retry, in one line without secrets. */
     onRetry?: (message: string) => void;
+    /** The largest answer read, in bytes (after decompression); a larger one fails the call. Default 16 MiB. */
+    maxAnswerBytes?: number;
+    /** Measures the operation's time budget: a monotonic clock by default; injectable for tests. */
     now?: () => number;
     sleep?: (ms: number) => Promise<void>;
 }
+
+/**
+ * The largest answer read. The largest real answer is the token list of an account: about 300 to
+ * 500 bytes a token with its permissions, so 16 MiB holds more than 30,000 tokens, far beyond any
+ * account, while a misbehaving server or proxy cannot make the provider buffer without end.
+ */
+export const DEFAULT_MAX_ANSWER_BYTES = 16 * 1024 * 1024;
 
 const ACCESS_LEVEL_CODES: Record<AccessLevel, number> = { viewer: 10, admin: 100 };
 
@@ -53,10 +63,14 @@ const ACCESS_LEVEL_CODES: Record<AccessLevel, number> = { viewer: 10, admin: 100
 export class MailtrapClient {
     private readonly http: AxiosInstance;
     private readonly apiToken: string;
+    /** Every token value this client handed out: masked, like the credential, in any text from outside. */
+    private readonly issuedValues: string[] = [];
     private readonly retry: RetryPolicy;
     private readonly requestTimeoutMs: number;
     private readonly pacer?: RequestPacer;
     private readonly onRetry: (message: string) => void;
+    private readonly maxAnswerBytes: number;
+    private readonly server: ServerAddress;
     private readonly now: () => number;
     private readonly sleep: (ms: number) => Promise<void>;
 
@@ -65,7 +79,9 @@ export class MailtrapClient {
         this.retry = options.retry ?? DEFAULT_RETRY_POLICY;
         this.requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
         this.onRetry = options.onRetry ?? (() => undefined);
-        this.now = options.now ?? Date.now;
+        this.maxAnswerBytes = options.maxAnswerBytes ?? DEFAULT_MAX_ANSWER_BYTES;
+        this.server = serverAddress(options.baseUrl);
+        this.now = options.now ?? monotonicMs;
         this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
         if (options.rateLimit) {
             const digest = crypto.createHash("sha256").update(options.apiToken).digest("hex");
@@ -80,6 +96,8 @@ export class MailtrapClient {
             responseType: "text",
             transformResponse: [(body: unknown) => body],
             transitional: { clarifyTimeoutError: true },
+            // Counted after decompression, so a small compressed answer cannot unpack into gigabytes either.
+            maxContentLength: this.maxAnswerBytes,
             httpAgent: processState().httpAgent,
             httpsAgent: processState().httpsAgent,
             maxRedirects: 0,
@@ -127,6 +145,7 @@ export class MailtrapClient {
             // The token exists but its value is lost: the caller must treat this like an unknown outcome.
             throw new MailtrapApiError({ operation, reason: "the answer carried no token value", outcomeUnknown: true });
         }
+        this.issuedValues.push(wire.token);
         return { ...fromWireToken(wire), token: wire.token };
     }
 
@@ -168,11 +187,12 @@ export class MailtrapClient {
                 return result.body as T;
             }
             const elapsedMs = this.now() - started;
-            const delay = retryDelayMs(this.retry, result.outcome, attempt, idempotent, this.now());
+            // The wall clock only to read a Retry-After date; the budget is measured on this.now.
+            const delay = retryDelayMs(this.retry, result.outcome, attempt, idempotent, Date.now());
             if (result.outcome.kind === "status" && result.outcome.status === 429 && delay !== undefined) {
-                this.pacer?.pauseUntil(this.now() + delay);
+                this.pacer?.pauseFor(delay);
             }
-            const reason = redactSecrets(result.reason, [this.apiToken]);
+            const reason = redactSecrets(result.reason, [this.apiToken, ...this.issuedValues]);
             const budgetSpent = delay !== undefined && elapsedMs + delay > this.retry.operationBudgetMs;
             if (delay === undefined || budgetSpent) {
                 throw new MailtrapApiError({
@@ -181,10 +201,8 @@ export class MailtrapClient {
                     reason: budgetSpent
                         ? `${reason}; gave up: the operation's time budget of ${(this.retry.operationBudgetMs / 1000).toFixed(1)} s (mailtrap:operationTimeoutMs) is spent`
                         : reason,
-                    // A POST that got no answer, or a server error, may still have been carried out.
-                    outcomeUnknown:
-                        !idempotent &&
-                        (result.outcome.kind === "no-answer" || (result.outcome.kind === "status" && result.outcome.status >= 500)),
+                    // A POST that got no answer, an answer too large to read, or a server error may still have been carried out.
+                    outcomeUnknown: !idempotent && mayHaveTakenEffect(result.outcome),
                     attempts: attempt,
                     elapsedMs,
                 });
@@ -208,7 +226,10 @@ export class MailtrapClient {
         try {
             response = await this.http.request<string>({ method, url: path, data: body, timeout: timeoutMs, ...agents });
         } catch (error) {
-            return { kind: "failure", ...describeTransportError(error, timeoutMs) };
+            return {
+                kind: "failure",
+                ...describeTransportError(error, { timeoutMs, maxAnswerBytes: this.maxAnswerBytes, server: this.server }),
+            };
         }
         const parsed = parseJson(response.data);
         if (response.status >= 200 && response.status < 300) {
@@ -224,7 +245,7 @@ export class MailtrapClient {
         return {
             kind: "failure",
             outcome: { kind: "status", status: response.status, retryAfter: typeof retryAfter === "string" ? retryAfter : undefined },
-            reason: apiMessage(parsed.ok ? parsed.value : undefined, response.statusText),
+            reason: apiMessage(parsed.ok ? parsed.value : undefined, response.statusText, [this.apiToken, ...this.issuedValues]),
         };
     }
 }
@@ -276,16 +297,18 @@ function parseJson(text: unknown): { ok: true; value: unknown } | { ok: false } 
 }
 
 /** The API's own words from an error body (`error`, or `errors` as text, list or per-field map). */
-export function apiMessage(body: unknown, statusText: string): string {
+export function apiMessage(body: unknown, statusText: string, secrets: ReadonlyArray<string> = []): string {
     const fallback = statusText || "no message";
     if (typeof body !== "object" || body === null) {
         return fallback;
     }
     const { error, errors, message } = body as { error?: unknown; errors?: unknown; message?: unknown };
     const text = describeErrors(error) ?? describeErrors(errors) ?? describeErrors(message);
+    // Secrets are masked before the text is cut, so no part of one survives at the cut.
+    const masked = text === undefined ? undefined : redactSecrets(text, secrets);
     // One line, bounded: the API's words end up in a single-line error.
     // eslint-disable-next-line no-control-regex -- control characters are exactly what must go
-    const line = text?.replace(/[\s\u0000-\u001f\u007f]+/g, " ").trim();
+    const line = masked?.replace(/[\s\u0000-\u001f\u007f]+/g, " ").trim();
     return line ? line.slice(0, 500) : fallback;
 }
 
@@ -305,24 +328,133 @@ function describeErrors(value: unknown): string | undefined {
     return undefined;
 }
 
-/** Reads only the error code of a transport failure: the error object itself holds the headers. */
-function describeTransportError(error: unknown, timeoutMs: number): { outcome: AttemptOutcome; reason: string } {
-    const code = typeof error === "object" && error !== null ? String((error as { code?: unknown }).code ?? "") : "";
+/** Where requests go, for messages: never the whole base URL, which could carry user info. */
+export interface ServerAddress {
+    /** "mailtrap.io", "127.0.0.1" */
+    hostname: string;
+    /** "mailtrap.io:443", "127.0.0.1:4010" */
+    hostPort: string;
+}
+
+function serverAddress(baseUrl: string): ServerAddress {
+    try {
+        const url = new URL(baseUrl);
+        const port = url.port || (url.protocol === "http:" ? "80" : "443");
+        return { hostname: url.hostname, hostPort: `${url.hostname}:${port}` };
+    } catch {
+        return { hostname: "the server", hostPort: "the server" };
+    }
+}
+
+/**
+ * Node's codes for certificate checks that fail the TLS handshake (OpenSSL's verify results), besides
+ * every code containing CERT: before the handshake completes nothing is sent.
+ */
+const CERTIFICATE_CODES: readonly string[] = [
+    "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+    "UNABLE_TO_DECODE_ISSUER_PUBLIC_KEY",
+    "UNABLE_TO_GET_CRL",
+    "UNABLE_TO_DECRYPT_CRL_SIGNATURE",
+    "CRL_SIGNATURE_FAILURE",
+    "CRL_NOT_YET_VALID",
+    "CRL_HAS_EXPIRED",
+    "ERROR_IN_CRL_LAST_UPDATE_FIELD",
+    "ERROR_IN_CRL_NEXT_UPDATE_FIELD",
+    "INVALID_CA",
+    "PATH_LENGTH_EXCEEDED",
+    "INVALID_PURPOSE",
+    "HOSTNAME_MISMATCH",
+];
+
+/** TLS handshake failures other than certificates: no TLS server there, or no common protocol. */
+function isHandshakeFailure(code: string): boolean {
+    return (
+        code === "EPROTO" ||
+        (code.startsWith("ERR_TLS_") && code !== "ERR_TLS_HANDSHAKE_TIMEOUT") ||
+        code === "ERR_SSL_WRONG_VERSION_NUMBER" ||
+        code === "ERR_SSL_PACKET_LENGTH_TOO_LONG" ||
+        code === "ERR_SSL_UNSUPPORTED_PROTOCOL" ||
+        code === "ERR_SSL_NO_PROTOCOLS_AVAILABLE" ||
+        /^ERR_SSL_(SSLV3|TLSV1|TLSV13)_ALERT_/.test(code)
+    );
+}
+
+/**
+ * What a transport failure means, from its error code (and, for an answer too large, axios's
+ * message): the error object itself holds the request headers, so nothing else is read from it.
+ * Failures known to happen before anything is sent are "unreachable" when trying again within
+ * seconds would fail the same way, "not-sent" when it may not; anything else may have reached
+ * the server, so a POST that failed with an unknown code has an unknown outcome.
+ */
+export function describeTransportError(
+    error: unknown,
+    context: { timeoutMs: number; maxAnswerBytes: number; server: ServerAddress },
+): { outcome: AttemptOutcome; reason: string } {
+    const fields = typeof error === "object" && error !== null ? (error as { code?: unknown; message?: unknown }) : {};
+    const code = typeof fields.code === "string" ? fields.code : "";
+    const { hostname, hostPort } = context.server;
+    // ERR_SSL_* codes are alerts and protocol errors, some naming certificates the server wanted from us.
+    if ((code.includes("CERT") && !code.startsWith("ERR_SSL_")) || CERTIFICATE_CODES.includes(code)) {
+        return {
+            outcome: { kind: "unreachable" },
+            reason: `the TLS certificate of ${hostname} was rejected (${code}): check mailtrap:baseUrl, or a proxy intercepting TLS`,
+        };
+    }
+    if (isHandshakeFailure(code)) {
+        return {
+            outcome: { kind: "unreachable" },
+            reason: `the TLS handshake with ${hostPort} failed (${code}): check that mailtrap:baseUrl names an https server, or a proxy intercepting TLS`,
+        };
+    }
     switch (code) {
-        case "ECONNREFUSED":
         case "ENOTFOUND":
+            return {
+                outcome: { kind: "unreachable" },
+                reason: `the host name ${hostname} could not be resolved (ENOTFOUND): check mailtrap:baseUrl or DNS`,
+            };
+        case "ECONNREFUSED":
+            return {
+                outcome: { kind: "unreachable" },
+                reason: `the connection to ${hostPort} was refused (ECONNREFUSED): is mailtrap:baseUrl right?`,
+            };
+        // A DNS server that did not answer in time, a route missing while a network (Wi-Fi, VPN)
+        // comes up, a handshake that took too long: nothing was sent, and a retry seconds later may
+        // well succeed, so these are retried, a POST included.
         case "EAI_AGAIN":
+            return {
+                outcome: { kind: "not-sent" },
+                reason: `the host name ${hostname} could not be resolved for now (EAI_AGAIN): DNS did not answer`,
+            };
         case "EHOSTUNREACH":
         case "ENETUNREACH":
-            return { outcome: { kind: "not-sent" }, reason: `could not connect (${code})` };
+            return { outcome: { kind: "not-sent" }, reason: `there is no network route to ${hostPort} (${code})` };
+        case "ERR_TLS_HANDSHAKE_TIMEOUT":
+            return { outcome: { kind: "not-sent" }, reason: `the TLS handshake with ${hostPort} timed out (${code})` };
         case "ETIMEDOUT":
         case "ECONNABORTED":
-            return { outcome: { kind: "no-answer" }, reason: `no answer within ${timeoutMs} ms` };
+            return { outcome: { kind: "no-answer" }, reason: `no answer within ${context.timeoutMs} ms` };
         case "ECONNRESET":
         case "EPIPE":
         case "ERR_SOCKET_CONNECTION_TIMEOUT":
             return { outcome: { kind: "no-answer" }, reason: `the connection was closed before an answer (${code})` };
+        case "ERR_BAD_RESPONSE":
+            // axios stops reading at maxContentLength with this code and "maxContentLength size of N exceeded".
+            if (typeof fields.message === "string" && fields.message.includes("maxContentLength")) {
+                return { outcome: { kind: "too-large" }, reason: `the answer was larger than ${describeBytes(context.maxAnswerBytes)}` };
+            }
+            return { outcome: { kind: "no-answer" }, reason: `the answer broke off (${code})` };
         default:
             return { outcome: { kind: "no-answer" }, reason: `the request failed${code ? ` (${code})` : ""}` };
     }
+}
+
+/** "16 MiB", "1 KiB", "1000 bytes". */
+function describeBytes(bytes: number): string {
+    if (bytes >= 1024 * 1024 && bytes % (1024 * 1024) === 0) {
+        return `${bytes / (1024 * 1024)} MiB`;
+    }
+    if (bytes >= 1024 && bytes % 1024 === 0) {
+        return `${bytes / 1024} KiB`;
+    }
+    return `${bytes} bytes`;
 }

@@ -25,10 +25,18 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
 /** What one attempt came to. */
 export type AttemptOutcome =
     | { kind: "status"; status: number; retryAfter?: string }
-    /** The request never reached the server (refused, no route): it cannot have taken effect. */
+    /** The request never reached the server, for a reason that may pass (no route, a DNS hiccup): it cannot have taken effect. */
     | { kind: "not-sent" }
+    /**
+     * The request never reached the server, for a reason that trying again within seconds does not
+     * change (certificate rejected, unknown host name, connection refused): nothing took effect, and
+     * the setting or the network needs fixing.
+     */
+    | { kind: "unreachable" }
     /** Sent, but no usable answer (reset, timeout, unreadable body): it may have taken effect. */
-    | { kind: "no-answer" };
+    | { kind: "no-answer" }
+    /** Answered with more than the client reads: it may have taken effect, and asking again gets the same answer. */
+    | { kind: "too-large" };
 
 /**
  * Statuses that say the server is in trouble rather than that the request is wrong. (Module-level
@@ -44,6 +52,7 @@ export function isTransientStatus(status: number): boolean {
  * The wait before the next attempt, or undefined when the failure must not be retried.
  * `idempotent` is false for POST: a POST is retried only when it provably did not take effect
  * (429, or never sent), since repeating a create or a reset that did happen loses a token value.
+ * `nowMs` is the wall clock, read only to turn a `Retry-After` HTTP date into a wait.
  */
 export function retryDelayMs(
     policy: RetryPolicy,
@@ -69,6 +78,23 @@ export function retryDelayMs(
             return backoffDelayMs(policy, failedAttempts, random);
         case "no-answer":
             return idempotent ? backoffDelayMs(policy, failedAttempts, random) : undefined;
+        case "unreachable":
+        case "too-large":
+            return undefined;
+    }
+}
+
+/** True when a POST that came to this may have taken effect although no success was seen. */
+export function mayHaveTakenEffect(outcome: AttemptOutcome): boolean {
+    switch (outcome.kind) {
+        case "status":
+            return outcome.status >= 500;
+        case "no-answer":
+        case "too-large":
+            return true;
+        case "not-sent":
+        case "unreachable":
+            return false;
     }
 }
 

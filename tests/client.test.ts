@@ -2,7 +2,20 @@
  * MailtrapClient against the local emulator: requests, response mapping, error mapping, retries,
  * pacing, and that no failure text ever carries the credential or a token value.
  */
-import { CreateApiTokenRequest, MailtrapClient, MailtrapClientOptions } from "../provider/client";
+import { execFileSync } from "child_process";
+import * as fs from "fs";
+import * as http from "http";
+import * as https from "https";
+import * as net from "net";
+import * as os from "os";
+import * as path from "path";
+import {
+    CreateApiTokenRequest,
+    DEFAULT_MAX_ANSWER_BYTES,
+    describeTransportError,
+    MailtrapClient,
+    MailtrapClientOptions,
+} from "../provider/client";
 import { EmulatorOptions, MailtrapEmulator } from "../provider/emulator/server";
 import { MailtrapApiError } from "../provider/errors";
 import { RetryPolicy } from "../provider/retry";
@@ -503,10 +516,12 @@ describe("retries", () => {
         );
 
         expect(sleeps.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(retry.operationBudgetMs);
-        expect(error.attempts).toBeGreaterThan(1);
-        expect(error.attempts).toBeLessThan(retry.maxRetries + 1);
+        // Each wait is 20 to 40 ms (backoff with jitter), and only the waits move this clock: 5 to 10
+        // of them fit in 200 ms, so 6 to 11 attempts, far below maxRetries + 1.
+        expect(error.attempts).toBeGreaterThanOrEqual(6);
+        expect(error.attempts).toBeLessThanOrEqual(11);
         expect(error.attempts).toBe(emu.requestCount({ method: "GET" }));
-        expect(error.message).toMatch(/gave up/);
+        expect(error.message).toMatch(/; gave up: the operation's time budget of 0\.2 s \(mailtrap:operationTimeoutMs\) is spent/);
         expect(error.status).toBe(503);
     });
 
@@ -522,7 +537,7 @@ describe("retries", () => {
         expect(emu.requestCount({ method: "GET" })).toBe(1);
         expect(error.status).toBe(503);
         // A transient failure that was not retried only because of the budget must say so.
-        expect(error.message).toMatch(/gave up/);
+        expect(error.message).toMatch(/gave up: the operation's time budget of 0\.0 s \(mailtrap:operationTimeoutMs\) is spent/);
     });
 
     test("operation budget on the real clock: a permanent 503 ends by giving up, not by running out of retries", async () => {
@@ -531,8 +546,11 @@ describe("retries", () => {
 
         const error = await failure(client({ retry }).listTokens(accountId));
 
-        expect(error.message).toMatch(/gave up/);
-        expect(error.attempts).toBeLessThan(retry.maxRetries + 1);
+        expect(error.message).toMatch(/gave up: the operation's time budget of [\d.]+ s \(mailtrap:operationTimeoutMs\) is spent/);
+        expect(error.attempts).toBeGreaterThan(1);
+        // Every wait is at least half the base delay (2.5 ms, rounded to 3; give a timer 1 ms of
+        // slack) and the waits taken fit in the 150 ms budget: at most 1 + 150 / 2 attempts.
+        expect(error.attempts).toBeLessThanOrEqual(1 + retry.operationBudgetMs / 2);
         expect(error.attempts).toBe(emu.requests.length);
     });
 
@@ -559,6 +577,343 @@ describe("retries", () => {
         expect(lines).toHaveLength(1);
         expect(lines[0]).toContain("overloaded for");
         expect(lines[0]).not.toContain(CREDENTIAL);
+    });
+});
+
+describe("servers that cannot be reached: nothing was sent, so the failure is final and the outcome known", () => {
+    /** A port on 127.0.0.1 that nothing listens on: bound by a server, then closed. */
+    async function closedPort(): Promise<number> {
+        const server = net.createServer();
+        await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+        const { port } = server.address() as net.AddressInfo;
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+        return port;
+    }
+
+    test("a refused connection fails a GET at the first attempt, saying where and what to check", async () => {
+        const port = await closedPort();
+
+        const error = await failure(client({ baseUrl: `http://127.0.0.1:${port}` }).getToken(accountId, seeded.id));
+
+        expect(error.message).toBe(
+            `mailtrap: get API token ${seeded.id} in account ${accountId} failed: the connection to 127.0.0.1:${port} was refused (ECONNREFUSED): is mailtrap:baseUrl right?`,
+        );
+        expect(error.attempts).toBe(1);
+        expect(error.status).toBeUndefined();
+        expect(error.outcomeUnknown).toBe(false);
+        expect(retryLines).toEqual([]);
+    });
+
+    test("a refused connection fails a create and a reset at the first attempt, known not to have happened", async () => {
+        const refused = client({ baseUrl: `http://127.0.0.1:${await closedPort()}` });
+
+        for (const call of [refused.createToken(accountId, NEVER_EXPIRES), refused.resetToken(accountId, seeded.id)]) {
+            const error = await failure(call);
+            expect(error.message).toContain("was refused (ECONNREFUSED): is mailtrap:baseUrl right?");
+            expect(error.attempts).toBe(1);
+            expect(error.outcomeUnknown).toBe(false);
+        }
+        expect(retryLines).toEqual([]);
+    });
+
+    test("https to a port that speaks plain HTTP fails at the handshake, and the server sees no request", async () => {
+        const tlsToPlain = client({ baseUrl: emu.baseUrl.replace(/^http:/, "https:") });
+
+        const get = await failure(tlsToPlain.listTokens(accountId));
+        const create = await failure(tlsToPlain.createToken(accountId, NEVER_EXPIRES));
+
+        for (const error of [get, create]) {
+            expect(error.message).toMatch(
+                /the TLS handshake with 127\.0\.0\.1:\d+ failed \((EPROTO|ERR_SSL_[A-Z_]+)\): check that mailtrap:baseUrl/,
+            );
+            expect(error.attempts).toBe(1);
+            expect(error.outcomeUnknown).toBe(false);
+        }
+        expect(emu.requests).toEqual([]);
+    });
+
+    describe("a TLS server whose certificate is self-signed", () => {
+        let dir: string;
+        let server: https.Server;
+        let baseUrl: string;
+        /** TCP connections the server accepted, and HTTP requests it received. */
+        let connections = 0;
+        let requests = 0;
+
+        beforeAll(async () => {
+            dir = fs.mkdtempSync(path.join(os.tmpdir(), "mailtrap-tls-"));
+            const key = path.join(dir, "key.pem");
+            const cert = path.join(dir, "cert.pem");
+            // A certificate valid for 127.0.0.1 in every respect but its issuer: nobody vouches for it.
+            execFileSync(
+                "openssl",
+                [
+                    ...["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"],
+                    ...["-keyout", key, "-out", cert, "-days", "2", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
+                ],
+                { stdio: "pipe" },
+            );
+            server = https.createServer({ key: fs.readFileSync(key), cert: fs.readFileSync(cert) }, (_req, res) => {
+                requests++;
+                res.end("[]");
+            });
+            server.on("connection", () => connections++);
+            server.on("tlsClientError", () => undefined);
+            await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+            baseUrl = `https://127.0.0.1:${(server.address() as net.AddressInfo).port}`;
+        });
+
+        afterAll(async () => {
+            server.closeAllConnections();
+            await new Promise<void>((resolve) => server.close(() => resolve()));
+            fs.rmSync(dir, { recursive: true, force: true });
+        });
+
+        beforeEach(() => {
+            connections = 0;
+            requests = 0;
+        });
+
+        test("a GET fails at the first attempt naming the certificate problem; no HTTP request reaches the server", async () => {
+            const error = await failure(client({ baseUrl }).listTokens(accountId));
+
+            expect(error.message).toBe(
+                `mailtrap: list API tokens of account ${accountId} failed: the TLS certificate of 127.0.0.1 was rejected (DEPTH_ZERO_SELF_SIGNED_CERT): check mailtrap:baseUrl, or a proxy intercepting TLS`,
+            );
+            expect(error.attempts).toBe(1);
+            expect(error.status).toBeUndefined();
+            expect(connections).toBeGreaterThan(0);
+            expect(requests).toBe(0);
+            expect(retryLines).toEqual([]);
+        });
+
+        test("a create fails at the first attempt, known not to have happened; no HTTP request reaches the server", async () => {
+            const error = await failure(client({ baseUrl }).createToken(accountId, NEVER_EXPIRES));
+
+            expect(error.message).toContain("the TLS certificate of 127.0.0.1 was rejected (DEPTH_ZERO_SELF_SIGNED_CERT)");
+            expect(error.attempts).toBe(1);
+            expect(error.outcomeUnknown).toBe(false);
+            expect(connections).toBe(1);
+            expect(requests).toBe(0);
+        });
+    });
+
+    describe("what each transport error code means", () => {
+        const server = { hostname: "api.example.test", hostPort: "api.example.test:443" };
+        const describeCode = (code: string, message = `some failure (${CREDENTIAL})`) =>
+            describeTransportError(Object.assign(new Error(message), { code, config: { headers: { "Api-Token": CREDENTIAL } } }), {
+                timeoutMs: 1_500,
+                maxAnswerBytes: DEFAULT_MAX_ANSWER_BYTES,
+                server,
+            });
+
+        test.each([
+            "DEPTH_ZERO_SELF_SIGNED_CERT",
+            "SELF_SIGNED_CERT_IN_CHAIN",
+            "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+            "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+            "UNABLE_TO_GET_ISSUER_CERT",
+            "CERT_HAS_EXPIRED",
+            "CERT_NOT_YET_VALID",
+            "CERT_REVOKED",
+            "CERT_UNTRUSTED",
+            "ERR_TLS_CERT_ALTNAME_INVALID",
+            "HOSTNAME_MISMATCH",
+            "INVALID_CA",
+            "CRL_HAS_EXPIRED",
+        ])("%s: a rejected certificate, final", (code) => {
+            expect(describeCode(code)).toEqual({
+                outcome: { kind: "unreachable" },
+                reason: `the TLS certificate of api.example.test was rejected (${code}): check mailtrap:baseUrl, or a proxy intercepting TLS`,
+            });
+        });
+
+        test.each([
+            "EPROTO",
+            "ERR_SSL_WRONG_VERSION_NUMBER",
+            "ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION",
+            "ERR_SSL_SSLV3_ALERT_BAD_CERTIFICATE",
+            "ERR_TLS_INVALID_PROTOCOL_VERSION",
+        ])("%s: a failed TLS handshake, final", (code) => {
+            expect(describeCode(code)).toEqual({
+                outcome: { kind: "unreachable" },
+                reason: `the TLS handshake with api.example.test:443 failed (${code}): check that mailtrap:baseUrl names an https server, or a proxy intercepting TLS`,
+            });
+        });
+
+        test("ENOTFOUND: an unknown host name, final", () => {
+            expect(describeCode("ENOTFOUND")).toEqual({
+                outcome: { kind: "unreachable" },
+                reason: "the host name api.example.test could not be resolved (ENOTFOUND): check mailtrap:baseUrl or DNS",
+            });
+        });
+
+        test("ECONNREFUSED: a refused connection, final", () => {
+            expect(describeCode("ECONNREFUSED")).toEqual({
+                outcome: { kind: "unreachable" },
+                reason: "the connection to api.example.test:443 was refused (ECONNREFUSED): is mailtrap:baseUrl right?",
+            });
+        });
+
+        test.each([
+            ["EAI_AGAIN", "the host name api.example.test could not be resolved for now (EAI_AGAIN): DNS did not answer"],
+            ["EHOSTUNREACH", "there is no network route to api.example.test:443 (EHOSTUNREACH)"],
+            ["ENETUNREACH", "there is no network route to api.example.test:443 (ENETUNREACH)"],
+            ["ERR_TLS_HANDSHAKE_TIMEOUT", "the TLS handshake with api.example.test:443 timed out (ERR_TLS_HANDSHAKE_TIMEOUT)"],
+        ])("%s: not sent, and worth another try", (code, reason) => {
+            expect(describeCode(code)).toEqual({ outcome: { kind: "not-sent" }, reason });
+        });
+
+        test.each([
+            ["ETIMEDOUT", "no answer within 1500 ms"],
+            ["ECONNABORTED", "no answer within 1500 ms"],
+            ["ECONNRESET", "the connection was closed before an answer (ECONNRESET)"],
+            ["EPIPE", "the connection was closed before an answer (EPIPE)"],
+            ["ERR_BAD_RESPONSE", "the answer broke off (ERR_BAD_RESPONSE)"],
+            ["ESOMETHINGNEW", "the request failed (ESOMETHINGNEW)"],
+            ["ERR_SSL_DECRYPTION_FAILED_OR_BAD_RECORD_MAC", "the request failed (ERR_SSL_DECRYPTION_FAILED_OR_BAD_RECORD_MAC)"],
+            ["", "the request failed"],
+        ])("%p: may have been sent, so its outcome is unknown", (code, reason) => {
+            expect(describeCode(code)).toEqual({ outcome: { kind: "no-answer" }, reason });
+        });
+
+        test("axios's maxContentLength error: an answer too large", () => {
+            expect(describeCode("ERR_BAD_RESPONSE", "maxContentLength size of 16777216 exceeded")).toEqual({
+                outcome: { kind: "too-large" },
+                reason: "the answer was larger than 16 MiB",
+            });
+        });
+
+        test("the reason is built from the code alone: never the error's message, config or headers", () => {
+            for (const code of ["ECONNREFUSED", "DEPTH_ZERO_SELF_SIGNED_CERT", "ESOMETHINGNEW", "ERR_BAD_RESPONSE"]) {
+                expect(describeCode(code).reason).not.toContain(CREDENTIAL);
+            }
+            expect(describeTransportError("not an error", { timeoutMs: 1, maxAnswerBytes: 1, server }).reason).toBe("the request failed");
+        });
+    });
+});
+
+describe("answers larger than the client reads", () => {
+    test("an oversized answer to a GET fails at once, saying so, without retrying", async () => {
+        for (let i = 0; i < 20; i++) emu.createToken(accountId, { name: `filler-${i}`, expires_at: null });
+        emu.clearRequests();
+
+        const error = await failure(client({ maxAnswerBytes: 1024 }).listTokens(accountId));
+
+        expect(error.message).toBe(`mailtrap: list API tokens of account ${accountId} failed: the answer was larger than 1 KiB`);
+        expect(error.attempts).toBe(1);
+        expect(error.outcomeUnknown).toBe(false);
+        expect(emu.requestCount({ method: "GET" })).toBe(1);
+        expect(retryLines).toEqual([]);
+    });
+
+    test("an oversized answer to a create is an unknown outcome (the API made the token), never retried", async () => {
+        const before = emu.listTokens(accountId).length;
+
+        const error = await failure(client({ maxAnswerBytes: 64 }).createToken(accountId, NEVER_EXPIRES));
+
+        expect(error.message).toBe(`mailtrap: create API token "ci" in account ${accountId} failed: the answer was larger than 64 bytes`);
+        expect(error.outcomeUnknown).toBe(true);
+        expect(error.attempts).toBe(1);
+        expect(emu.requestCount({ method: "POST" })).toBe(1);
+        expect(emu.listTokens(accountId)).toHaveLength(before + 1);
+        for (const token of emu.listTokens(accountId)) secrets.add(token.token);
+    });
+
+    test("an oversized answer to a reset is an unknown outcome too", async () => {
+        const error = await failure(client({ maxAnswerBytes: 64 }).resetToken(accountId, seeded.id));
+
+        expect(error.outcomeUnknown).toBe(true);
+        expect(error.attempts).toBe(1);
+        expect(emu.requestCount({ method: "POST" })).toBe(1);
+        for (const token of emu.listTokens(accountId)) secrets.add(token.token);
+    });
+
+    describe("the default limit", () => {
+        let server: http.Server;
+        let baseUrl: string;
+        let bodyBytes = 0;
+
+        beforeAll(async () => {
+            // Answers `bodyBytes` bytes in 1 MiB chunks, so the test never holds the whole body at once.
+            server = http.createServer((_req, res) => {
+                res.writeHead(200, { "Content-Type": "application/json" });
+                const chunk = Buffer.alloc(1024 * 1024, " ");
+                let left = bodyBytes;
+                const more = (): void => {
+                    while (left > 0) {
+                        const piece = left >= chunk.length ? chunk : chunk.subarray(0, left);
+                        left -= piece.length;
+                        if (!res.write(piece)) return void res.once("drain", more);
+                    }
+                    res.end();
+                };
+                res.on("error", () => undefined);
+                more();
+            });
+            await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+            baseUrl = `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`;
+        });
+
+        afterAll(async () => {
+            server.closeAllConnections();
+            await new Promise<void>((resolve) => server.close(() => resolve()));
+        });
+
+        test("is 16 MiB: one byte more fails saying so", async () => {
+            expect(DEFAULT_MAX_ANSWER_BYTES).toBe(16 * 1024 * 1024);
+            bodyBytes = DEFAULT_MAX_ANSWER_BYTES + 1;
+
+            const error = await failure(client({ baseUrl }).listTokens(accountId));
+
+            expect(error.message).toBe(`mailtrap: list API tokens of account ${accountId} failed: the answer was larger than 16 MiB`);
+            expect(error.attempts).toBe(1);
+        });
+
+        test("reads an answer of exactly 16 MiB", async () => {
+            bodyBytes = DEFAULT_MAX_ANSWER_BYTES;
+
+            // Only spaces: read in full, then found not to be JSON (and retried, as a GET may be).
+            const error = await failure(client({ baseUrl, retry: { ...FAST, maxRetries: 0 } }).listTokens(accountId));
+
+            expect(error.message).toContain("the answer was not valid JSON");
+        });
+    });
+
+    test("an account with 5,000 tokens lists well within the default limit", async () => {
+        const permissions = Array.from({ length: 4 }, (_, i) => ({
+            resource_type: "inbox" as const,
+            resource_id: 1_000_000 + i,
+            access_level: 100 as const,
+        }));
+        for (let i = 0; i < 5_000; i++) {
+            emu.createToken(accountId, { name: `bulk-token-with-a-long-name-${i}`, resources: permissions, expires_at: null });
+        }
+
+        const tokens = await client().listTokens(accountId);
+
+        expect(tokens).toHaveLength(5_002);
+        expect(emu.requestCount({ method: "GET" })).toBe(1);
+    });
+});
+
+describe("clocks", () => {
+    test("a Retry-After date is read against the wall clock, whatever clock measures the budget", async () => {
+        const sleeps: number[] = [];
+        // HTTP dates have whole seconds: 3 s ahead is 2 to 3 s away.
+        const retryAt = new Date(Date.now() + 3_000).toUTCString();
+        emu.injectFault({ method: "GET", fault: { kind: "status", status: 429, headers: { "Retry-After": retryAt } } });
+
+        await client({
+            retry: { ...FAST, maxRetryAfterMs: 60_000 },
+            // A monotonic budget clock has its own zero, far from the wall clock's.
+            now: () => 5,
+            sleep: async (ms) => void sleeps.push(ms),
+        }).getToken(accountId, seeded.id);
+
+        expect(sleeps).toHaveLength(1);
+        expect(sleeps[0]).toBeGreaterThan(1_000);
+        expect(sleeps[0]).toBeLessThanOrEqual(3_000);
     });
 });
 
@@ -622,9 +977,47 @@ describe("secrets", () => {
         expect(retryLines.join("\n")).not.toContain(token.token);
     });
 
-    // Runs last (jest keeps declaration order within a file): checks what every test above collected.
-    test("no error message, serialized error, stack or onRetry line in this file carries the credential or a token value", () => {
-        expect(failureTexts.length).toBeGreaterThan(0);
-        expectNoSecrets(failureTexts);
+    test("no failure text of any kind carries the credential or a token value, even when the API echoes them", async () => {
+        // Its own failures, of every kind the client reports, so the test stands alone.
+        const lines: string[] = [];
+        const c = client({ onRetry: (line) => lines.push(line), maxAnswerBytes: 4096 });
+        const token = issued(await c.createToken(accountId, NEVER_EXPIRES));
+        // The API's words are cut at 500 characters: the last echo straddles the cut.
+        const echo = `echo ${CREDENTIAL} ${token.token} ${"x".repeat(400)} ${token.token}`;
+        const closed = net.createServer();
+        await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
+        const closedPort = (closed.address() as net.AddressInfo).port;
+        await new Promise<void>((resolve) => closed.close(() => resolve()));
+
+        emu.injectFault({ method: "GET", times: 2, fault: { kind: "status", status: 503, body: { error: echo } } });
+        emu.injectFault({ method: "GET", fault: { kind: "status", status: 400, body: { errors: [echo] } } });
+        const statusError = await rejectionOf(c.getToken(accountId, token.id));
+        emu.injectFault({ method: "POST", fault: { kind: "status", status: 422, body: { errors: { name: [echo] } } } });
+        const createError = await rejectionOf(c.createToken(accountId, NEVER_EXPIRES));
+        emu.injectFault({ method: "POST", fault: { kind: "apply-then-drop" } });
+        const resetError = await rejectionOf(c.resetToken(accountId, token.id));
+        emu.injectFault({ method: "GET", fault: { kind: "status", status: 200, body: Array(100).fill({ note: echo }) } });
+        const tooLarge = await rejectionOf(c.listTokens(accountId));
+        const refused = await rejectionOf(client({ baseUrl: `http://127.0.0.1:${closedPort}` }).getToken(accountId, token.id));
+        for (const made of emu.listTokens(accountId)) secrets.add(made.token);
+
+        const errors = [statusError, createError, resetError, tooLarge, refused] as MailtrapApiError[];
+        for (const error of errors) expect(error).toBeInstanceOf(MailtrapApiError);
+        expect(errors.map((e) => e.status)).toEqual([400, 422, undefined, undefined, undefined]);
+        // The API's words are kept, with the secrets masked.
+        expect(errors[0].message).toContain("echo [secret]");
+        expect(lines).toHaveLength(2);
+        console.log(errors[0].message, token.token.length);
+        const texts = [...errors.flatMap((e) => [e.message, JSON.stringify(e), String(e.stack)]), ...lines];
+        // Nor a part of one: a value cut in two leaks its half.
+        const half = (value: string) => value.slice(0, value.length / 2);
+        expect(texts.filter((text) => text.includes(half(CREDENTIAL)) || text.includes(half(token.token)))).toEqual([]);
+        expectNoSecrets(texts);
+        failureTexts.push(...texts);
     });
+});
+
+// The texts every test in this file collected, searched once more for every secret any test saw.
+afterAll(() => {
+    expectNoSecrets(failureTexts);
 });

@@ -4,6 +4,7 @@ import {
     RetryPolicy,
     backoffDelayMs,
     isTransientStatus,
+    mayHaveTakenEffect,
     parseRetryAfterMs,
     retryDelayMs,
 } from "../../provider/retry";
@@ -114,6 +115,26 @@ describe("retryDelayMs", () => {
         });
     });
 
+    describe("a request that cannot reach the server (certificate, unknown host, refused)", () => {
+        it("is not retried for an idempotent request: trying again within seconds fails the same way", () => {
+            expect(delay({ kind: "unreachable" }, IDEMPOTENT)).toBeUndefined();
+        });
+
+        it("is not retried for a POST", () => {
+            expect(delay({ kind: "unreachable" }, POST)).toBeUndefined();
+        });
+    });
+
+    describe("an answer larger than the client reads", () => {
+        it("is not retried for an idempotent request: it would be as large again", () => {
+            expect(delay({ kind: "too-large" }, IDEMPOTENT)).toBeUndefined();
+        });
+
+        it("is not retried for a POST, which was carried out", () => {
+            expect(delay({ kind: "too-large" }, POST)).toBeUndefined();
+        });
+    });
+
     describe("a request sent without a usable answer", () => {
         it("is retried for an idempotent request", () => {
             expect(delay({ kind: "no-answer" }, IDEMPOTENT, 1, TOP)).toBe(backoffDelayMs(POLICY, 1, TOP));
@@ -153,6 +174,22 @@ describe("retryDelayMs", () => {
             }
             expect(attempts).toBe(POLICY.maxRetries + 1);
         });
+    });
+});
+
+describe("mayHaveTakenEffect", () => {
+    test.each<[string, AttemptOutcome, boolean]>([
+        ["a 500", status(500), true],
+        ["a 503", status(503), true],
+        ["a 429", status(429), false],
+        ["a 422", status(422), false],
+        ["a 404", status(404), false],
+        ["no answer", { kind: "no-answer" }, true],
+        ["an answer too large to read", { kind: "too-large" }, true],
+        ["a request never sent", { kind: "not-sent" }, false],
+        ["a server that cannot be reached", { kind: "unreachable" }, false],
+    ])("%s: %p", (_label, outcome, expected) => {
+        expect(mayHaveTakenEffect(outcome)).toBe(expected);
     });
 });
 
