@@ -63,6 +63,16 @@ async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boo
     }
 }
 
+/** Polls `condition` every 5 ms until it holds (true) or `timeoutMs` passes (false). */
+async function until(condition: () => boolean, timeoutMs = 5_000): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    while (!condition()) {
+        if (Date.now() >= deadline) return false;
+        await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    return true;
+}
+
 const tokensPath = (accountId = 3229) => `/api/accounts/${accountId}/api_tokens`;
 const tokenPath = (id: number, accountId = 3229) => `${tokensPath(accountId)}/${id}`;
 
@@ -415,15 +425,18 @@ describe("faults", () => {
         expect(emu.requests.at(-1)).toMatchObject({ method: "POST", status: 0 });
     });
 
-    test("a delay fault applies the change and answers after the delay", async () => {
+    test("a delay fault applies the change first and answers only after the delay", async () => {
         emu.injectFault({ method: "POST", fault: { kind: "delay", ms: 300 } });
-        const started = Date.now();
-        const pending = call("POST", tokensPath(), { body: { name: "slow", expires_at: null } });
-        await new Promise((r) => setTimeout(r, 100));
-        expect(emu.listTokens(3229).map((t) => t.name)).toContain("slow");
+        let answered = false;
+        const pending = call("POST", tokensPath(), { body: { name: "slow", expires_at: null } }).finally(() => (answered = true));
+
+        // The change shows while the answer is still held back (a poll runs every few ms; the delay is 300 ms).
+        expect(await until(() => emu.listTokens(3229).some((t) => t.name === "slow"))).toBe(true);
+        expect(answered).toBe(false);
+        expect(emu.requests.at(-1)).toMatchObject({ method: "POST", status: 0 });
         const reply = await pending;
         expect(reply.status).toBe(200);
-        expect(Date.now() - started).toBeGreaterThanOrEqual(280);
+        expect(emu.requests.at(-1)).toMatchObject({ method: "POST", status: 200 });
     });
 
     test("a delay longer than the client's timeout leaves the change applied", async () => {
@@ -621,7 +634,9 @@ describe("lifecycle and robustness", () => {
         await startEmulator();
         emu.injectFault({ fault: { kind: "delay", ms: 60_000 } });
         const pending = call("GET", tokensPath()).catch(() => "dropped");
-        await new Promise((r) => setTimeout(r, 100));
+        // The request arrived and its answer is held back: the delay's timer is set.
+        const timers = (emu as unknown as { timers: Set<NodeJS.Timeout> }).timers;
+        expect(await until(() => timers.size === 1)).toBe(true);
         const stopped = await settlesWithin(emu.stop(), 2_000);
         expect(stopped).toBe(true);
         expect(await pending).toBe("dropped");
