@@ -100,8 +100,20 @@ export class ApiToken extends pulumi.dynamic.Resource {
      * @param opts Resource options; `token` is always added to `additionalSecretOutputs`.
      */
     constructor(name: string, args: ApiTokenArgs, opts?: pulumi.CustomResourceOptions) {
+        if (opts?.import !== undefined) {
+            // The engine sends a dynamic provider no code on import, so it could only fail later with a host stack trace.
+            throw new pulumi.RunError(
+                `mailtrap: ApiToken "${name}": the import option cannot work for a dynamic resource (Pulumi sends it no provider); to take over token ${String(opts.import)}, drop the import option and set adoptTokenId: ${String(opts.import)} instead`,
+            );
+        }
         // The SDK makes an output only for a key it is given: every input and output is named here.
-        const props: Record<string, unknown> = { ...Object.fromEntries(API_TOKEN_PROPERTIES.map((key) => [key, undefined])), ...args };
+        // `__resourceName` lets the provider name this resource in the lines it prints (the CLI shows them
+        // without a URN); the CLI's diffs leave out keys starting with "__".
+        const props: Record<string, unknown> = {
+            ...Object.fromEntries(API_TOKEN_PROPERTIES.map((key) => [key, undefined])),
+            ...args,
+            __resourceName: name,
+        };
         const secretOptions: pulumi.CustomResourceOptions = { additionalSecretOutputs: ["token"] };
         super(apiTokenProvider, name, props, pulumi.mergeOptions(opts, secretOptions), "mailtrap", "ApiToken");
     }

@@ -10,8 +10,12 @@ import type { RequestPacer } from "./pacer";
 export interface ProcessState {
     pacers: Map<string, RequestPacer>;
     highestTokenId: Map<number, number>;
-    /** Token ids that resources of this process hold: never taken for a token an unanswered create made. */
+    /** Token ids that resources of this process hold or just received from a create or reset. */
     heldTokenIds: Set<number>;
+    /** Pulumi resource names diffed in this process: they are in state, so a create for one is a replacement. */
+    existingResources: Set<string>;
+    /** "<accountId>/<tokenId>" of tokens a resource in state adopted: never adopted a second time. */
+    adoptedTokens: Set<string>;
     /** Keep-alive connections, shared by all clients of the process. */
     httpAgent: http.Agent;
     httpsAgent: https.Agent;
@@ -26,6 +30,8 @@ export function processState(): ProcessState {
     state.pacers ??= new Map();
     state.highestTokenId ??= new Map();
     state.heldTokenIds ??= new Set();
+    state.existingResources ??= new Set();
+    state.adoptedTokens ??= new Set();
     state.httpAgent ??= new http.Agent({ keepAlive: true });
     state.httpsAgent ??= new https.Agent({ keepAlive: true });
     return state as ProcessState;

@@ -1,11 +1,16 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { MailtrapClient } from "./client";
-import { diffApiToken } from "./diff";
 import { IncompleteCreateError } from "./errors";
-import { createApiToken, deleteApiToken, noteTokenId, OperationContext, readApiToken, rotateApiToken } from "./operations";
+import { OperationContext } from "./lifecycle/context";
+import { createApiToken } from "./lifecycle/create";
+import { diffApiToken } from "./lifecycle/diff";
+import { noteExistingResource, noteTokenId } from "./lifecycle/ownership";
+import { readApiToken } from "./lifecycle/read";
+import { deleteApiToken } from "./lifecycle/remove";
+import { rotateApiToken } from "./lifecycle/rotate";
+import { asApiTokenInputs, checkApiTokenInputs } from "./lifecycle/validation";
 import { ProviderSettings, SettingProblem, resolveSettings } from "./settings";
 import { ApiTokenState } from "./types";
-import { asApiTokenInputs, checkApiTokenInputs } from "./validation";
 
 const PROVIDER_KEY = "__provider";
 
@@ -44,12 +49,14 @@ export class ApiTokenProvider implements pulumi.dynamic.ResourceProvider {
     }
 
     async diff(_id: string, olds: ApiTokenState, news: Record<string, unknown>): Promise<pulumi.dynamic.DiffResult> {
-        // The engine asks every resource's diff: this is how the process learns which tokens are taken.
+        // The engine asks every resource's diff: this is how the process learns which tokens and
+        // resources the stack holds.
         for (const id of [olds.tokenId, olds.previousTokenId]) {
             if (typeof id === "number" && typeof olds.accountId === "number") {
                 noteTokenId(olds.accountId, id, true);
             }
         }
+        noteExistingResource(news.__resourceName, olds.accountId, olds.adoptTokenId);
         const result = diffApiToken(olds, news, this.currentSettings().now());
         result.notices.forEach((line) => console.log(line));
         return { changes: result.changes, replaces: result.replaces, deleteBeforeReplace: false };

@@ -71,4 +71,6 @@ export interface ApiTokenInputs {
     rotate?: string | number;
     rotateAfterDays?: number;
     adoptTokenId?: number;
+    /** The Pulumi resource's name, given by the resource class; lines about a change name it. */
+    __resourceName?: string;
 }

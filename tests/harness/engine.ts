@@ -27,8 +27,10 @@ export class CheckFailedError extends Error {
 
 /**
  * The steps the Pulumi engine takes for one dynamic resource, in its order: check, diff, then
- * create, update, or create-before-delete replace; refresh is a read; destroy is a delete. It
- * calls the real dynamic-provider host, so everything crosses gRPC and the serialized provider.
+ * create, update, or create-before-delete replace (with Check run again with no olds first, as the
+ * engine does); refresh is a read; destroy is a delete. A no-change step keeps the old outputs, and
+ * an update keeps the resource's id. It calls the real dynamic-provider host, so everything
+ * crosses gRPC and the serialized provider.
  */
 export class Engine {
     constructor(
@@ -43,7 +45,8 @@ export class Engine {
     /** `pulumi up` (or `pulumi preview` with `preview: true`) for one resource. */
     async register(name: string, programInputs: PropertyMap, prior?: RecordedResource, options: { preview?: boolean } = {}): Promise<Step> {
         const urn = this.urn(name);
-        const news = { ...programInputs, [PROVIDER_KEY]: this.serializedProvider };
+        // As the ApiToken class does: the resource's name travels as the `__resourceName` input.
+        const news = { ...programInputs, __resourceName: name, [PROVIDER_KEY]: this.serializedProvider };
         const checked = await this.host.check(urn, prior?.inputs ?? {}, news);
         if (checked.failures.length > 0) {
             throw new CheckFailedError(checked.failures);
@@ -63,9 +66,14 @@ export class Engine {
             if (options.preview) {
                 return { kind: "replace", diff, resource: prior };
             }
-            const created = await this.host.create(urn, checked.inputs);
+            // As the engine does before a replacement: Check again with no olds, to recompute defaults.
+            const rechecked = await this.host.check(urn, {}, news);
+            if (rechecked.failures.length > 0) {
+                throw new CheckFailedError(rechecked.failures);
+            }
+            const created = await this.host.create(urn, rechecked.inputs);
             await this.host.delete(prior.id, urn, prior.outputs);
-            return { kind: "replace", diff, resource: { urn, id: created.id, inputs: checked.inputs, outputs: created.properties } };
+            return { kind: "replace", diff, resource: { urn, id: created.id, inputs: rechecked.inputs, outputs: created.properties } };
         }
         if (options.preview) {
             return { kind: "update", diff, resource: prior };

@@ -65,18 +65,52 @@ describe("ApiToken rotation through the dynamic-provider host", () => {
 
     /**
      * What a host printed, once it has arrived: the provider's console output and the gRPC answer
-     * travel on different pipes, so wait briefly for the expected text (or, with no pattern, let
-     * anything in flight land).
+     * travel on different pipes. With a pattern, waits (bounded) for it; without one, waits for a
+     * marker line the provider prints after everything before it, so nothing in flight is missed.
      */
     async function outputOf(host: ProviderHost, expected?: RegExp): Promise<string> {
-        const deadline = Date.now() + (expected ? 5000 : 300);
-        while (Date.now() < deadline) {
-            if (expected && expected.test(host.output())) {
-                break;
-            }
+        if (!expected) {
+            return outputBefore(host, await printMarker(host));
+        }
+        const deadline = Date.now() + 5000;
+        while (Date.now() < deadline && !expected.test(host.output())) {
             await new Promise((resolve) => setTimeout(resolve, 25));
         }
         return host.output();
+    }
+
+    let markers = 0;
+    /** Has the provider print a line naming a fresh marker (a preview diff of a trigger change: no request). */
+    async function printMarker(host: ProviderHost): Promise<string> {
+        const marker = `output-marker-${++markers}`;
+        const engine = new Engine(host, stack.engine.serializedProvider);
+        const prior: RecordedResource = {
+            urn: engine.urn(marker),
+            id: "1",
+            inputs: {},
+            outputs: {
+                name: marker,
+                accountId: ACCOUNT,
+                resources: [],
+                expiresAt: null,
+                rotate: "a",
+                tokenId: 1,
+                token: "x",
+                issuedAt: new Date(T0).toISOString(),
+            },
+        };
+        await engine.register(marker, { name: marker, rotate: "b" }, prior, { preview: true });
+        return marker;
+    }
+
+    async function outputBefore(host: ProviderHost, marker: string): Promise<string> {
+        const deadline = Date.now() + 5000;
+        while (Date.now() < deadline && !host.output().includes(marker)) {
+            await new Promise((resolve) => setTimeout(resolve, 25));
+        }
+        const output = host.output();
+        expect(output).toContain(marker);
+        return output.slice(0, output.indexOf(marker));
     }
 
     async function create(programInputs: PropertyMap): Promise<RecordedResource> {
@@ -119,7 +153,8 @@ describe("ApiToken rotation through the dynamic-provider host", () => {
             const notice = (await outputOf(later.host, /will rotate/)).split("\n").find((line) => /will rotate/.test(line));
             expect(notice).toBeDefined();
             expect(notice).toContain(`"ci-sending"`);
-            expect(notice).toContain(`token ${String(resource.outputs.tokenId)}`);
+            expect(notice).toContain(`ApiToken "token"`);
+            expect(notice).toContain(`"ci-sending" ${String(resource.outputs.tokenId)}`);
             expect(notice).toContain("31.0 days old");
             expect(notice).toContain("rotateAfterDays is 30");
 
@@ -269,7 +304,7 @@ describe("ApiToken rotation through the dynamic-provider host", () => {
     });
 
     describe("changes made outside Pulumi", () => {
-        it("recovers a token reset out of band: refresh shows it, the preview explains, the update renews the value through the successor", async () => {
+        it("recovers a token reset out of band: refresh shows it, the preview explains, the update issues a new token and leaves the successor alone", async () => {
             const resource = await create(inputs);
             const outOfBand = stack.emulator.resetToken(ACCOUNT, Number(resource.id));
 
@@ -285,18 +320,31 @@ describe("ApiToken rotation through the dynamic-provider host", () => {
             expect(preview.requests).toEqual([]);
             const notice = (await outputOf(stack.host, /reset outside Pulumi/)).split("\n").find((line) => /will rotate/.test(line));
             expect(notice).toMatch(/reset outside Pulumi/);
+            expect(notice).toContain(`ApiToken "token"`);
             expect(notice).toContain(`"ci-sending"`);
 
             const up = await requestsOf(() => stack.engine.register("token", inputs, refreshed));
             expect(up.result.kind).toBe("update");
-            expect(up.requests).toEqual([{ method: "GET", path: tokensPath }, resetOf(outOfBand.id)]);
+            // One list to name the successor, one create: the successor is never reset or deleted.
+            expect(up.requests).toEqual([
+                { method: "GET", path: tokensPath },
+                { method: "POST", path: tokensPath },
+            ]);
             const outputs = up.result.resource!.outputs;
             expect(stack.emulator.isTokenValueLive(outputs.token as string)).toBe(true);
-            expect(outputs.token).not.toBe(outOfBand.token);
             expect(outputs.token).toBe(stack.emulator.getToken(ACCOUNT, outputs.tokenId as number)!.token);
             expect(outputs.tokenId).not.toBe(outOfBand.id);
             expect(outputs.previousTokenId).toBe(resource.outputs.tokenId);
+            expect(outputs.previousTokenExpiresAt).toBe(refreshed.outputs.valueExpiresAt);
             expect(outputs.valueExpiresAt).toBeNull();
+            expect(up.result.resource!.id).toBe(resource.id);
+            // Whoever reset it holds the successor's value: it stays live and unchanged, and is named.
+            expect(stack.emulator.getToken(ACCOUNT, outOfBand.id)).toMatchObject({ expires_at: null, token: outOfBand.token });
+            const named = (await outputOf(stack.host, /new token \d+ is issued in its place/))
+                .split("\n")
+                .find((line) => /new token \d+ is issued in its place/.test(line));
+            expect(named).toContain(`${outOfBand.id} "ci-sending" (last 4 digits ${outOfBand.token.slice(-4)})`);
+            expect(named).toContain("left alone");
 
             // Recovered: the next preview is no change.
             const next = await stack.engine.register("token", inputs, up.result.resource!, { preview: true });

@@ -1,6 +1,6 @@
-import { diffApiToken, rotationCause } from "../../provider/diff";
+import { diffApiToken, rotationCause } from "../../provider/lifecycle/diff";
 import { ApiTokenState } from "../../provider/types";
-import { UNKNOWN_VALUE } from "../../provider/validation";
+import { UNKNOWN_VALUE } from "../../provider/lifecycle/validation";
 
 const DAY_MS = 86_400_000;
 const ISSUED_AT = "2026-01-01T00:00:00.000Z";

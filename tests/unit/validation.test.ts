@@ -1,4 +1,4 @@
-import { CheckFailure, UNKNOWN_VALUE, checkApiTokenInputs } from "../../provider/validation";
+import { CheckFailure, UNKNOWN_VALUE, checkApiTokenInputs } from "../../provider/lifecycle/validation";
 
 const NOW = Date.parse("2026-01-01T00:00:00Z");
 const DAY_MS = 86_400_000;

@@ -1,5 +1,6 @@
-import { ApiTokenPermission, ApiTokenState } from "./types";
-import { isUnknown, permissionKey } from "./validation";
+import { ApiTokenState } from "../types";
+import { describeResource } from "./tokenState";
+import { isUnknown, sameInstant, samePermissions } from "./values";
 
 const DAY_MS = 86_400_000;
 
@@ -32,7 +33,7 @@ export interface ApiTokenDiff {
 export function diffApiToken(olds: Partial<ApiTokenState>, news: Record<string, unknown>, now: number): ApiTokenDiff {
     const replaces = REPLACE_INPUTS.filter((key) => changed(key, olds[key], news[key]));
     const rotation = rotationCause(olds, news, now);
-    const label = `mailtrap:ApiToken "${String(olds.name)}" (token ${String(olds.tokenId)})`;
+    const label = `mailtrap: ${describeResource(typeof news.__resourceName === "string" ? news.__resourceName : undefined, olds.name, olds.tokenId)}`;
     const notices: string[] = [];
     if (replaces.length > 0) {
         if (rotation) {
@@ -87,7 +88,7 @@ export function describeCause(cause: RotationCause): string {
         case "age":
             return `its value is ${cause.ageDays.toFixed(1)} days old and rotateAfterDays is ${cause.rotateAfterDays}`;
         case "reset-outside":
-            return `it was reset outside Pulumi and its stored value stops working at ${cause.valueExpiresAt}`;
+            return `it was reset outside Pulumi and its stored value stops working at ${cause.valueExpiresAt}; a new token is issued in its place, and whatever the outside reset made is left alone`;
         case "no-value":
             return "its create did not finish and the stack holds no value for it";
     }
@@ -120,26 +121,4 @@ function sameTrigger(old: unknown, value: unknown): boolean {
         return absent(old) && absent(value);
     }
     return String(old) === String(value);
-}
-
-function sameInstant(old: unknown, value: unknown): boolean {
-    const instant = (v: unknown) => (typeof v === "string" ? Date.parse(v) : v === undefined ? null : v);
-    return instant(old) === instant(value);
-}
-
-function samePermissions(old: unknown, value: unknown): boolean {
-    return canonicalPermissions(old) === canonicalPermissions(value);
-}
-
-/** Permissions as a set: order and the spelling of ids do not matter. */
-function canonicalPermissions(value: unknown): string {
-    if (value === undefined || value === null) {
-        return "[]";
-    }
-    if (!Array.isArray(value)) {
-        return JSON.stringify(value);
-    }
-    return JSON.stringify(
-        (value as ApiTokenPermission[]).map((p) => (isUnknown(p) ? "?" : `${permissionKey(p)}:${String(p.accessLevel)}`)).sort(),
-    );
 }

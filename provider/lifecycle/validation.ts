@@ -1,12 +1,16 @@
-import { ACCESS_LEVELS, ApiTokenInputs, ApiTokenPermission, RESOURCE_TYPES } from "./types";
+import { ACCESS_LEVELS, ApiTokenInputs, ApiTokenPermission, RESOURCE_TYPES } from "../types";
+import { isUnknown, permissionKey } from "./values";
 
-/** The engine's placeholder for a value not known yet during preview. */
-export const UNKNOWN_VALUE = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+export { isUnknown, UNKNOWN_VALUE } from "./values";
 
 export const INPUT_NAMES = ["name", "accountId", "resources", "expiresAt", "rotate", "rotateAfterDays", "adoptTokenId"] as const;
 const PERMISSION_FIELDS = ["resourceType", "resourceId", "accessLevel"];
-/** Set by the engine, not the user. (A plain array: module-level Sets do not survive serialization.) */
-const RESERVED: readonly string[] = ["__provider"];
+/**
+ * Set by the engine or the resource class, not the user: `__provider`, and `__resourceName`, the Pulumi
+ * resource's name, which lines about a change must show since the CLI prints them without a URN.
+ * (A plain array: module-level Sets do not survive serialization.)
+ */
+const RESERVED: readonly string[] = ["__provider", "__resourceName"];
 
 export const MAX_NAME_LENGTH = 255;
 export const MAX_ROTATE_AFTER_DAYS = 36_500;
@@ -24,10 +28,6 @@ export interface CheckContext {
     /** The account from config, used when the resource names none. */
     defaultAccountId?: number;
     now: number;
-}
-
-export function isUnknown(value: unknown): boolean {
-    return value === UNKNOWN_VALUE;
 }
 
 /**
@@ -203,11 +203,6 @@ function isCalendarDateTime(value: string): boolean {
         offsetHours <= 23 &&
         offsetMinutes <= 59
     );
-}
-
-/** Identifies what a permission covers, ignoring how its id is spelled (123 or "123"). */
-export function permissionKey(permission: Pick<ApiTokenPermission, "resourceType" | "resourceId">): string {
-    return `${permission.resourceType}:${String(permission.resourceId)}`;
 }
 
 function isPositiveInteger(value: unknown): value is number {

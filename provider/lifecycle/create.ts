@@ -1,0 +1,127 @@
+import { MailtrapApiError } from "../errors";
+import { ApiTokenInfo, ApiTokenInputs, ApiTokenState, IssuedApiToken } from "../types";
+import { OperationContext } from "./context";
+import { describeTokens, highestSeenTokenId, isHeld, isReplacementCreate, leftoverAdvice, noteTokenId } from "./ownership";
+import { aboutResource, describeResource, stateFor } from "./tokenState";
+import { describePermissions, sameInstant, samePermissions } from "./values";
+
+/**
+ * Creates made for one resource in one operation when their outcome stays unknown. Each lost
+ * answer may leave one token behind whose value nobody holds (harmless clutter, named to the user),
+ * so this bounds the leftovers of a resource to one per `pulumi up`.
+ */
+export const CREATE_ATTEMPTS = 2;
+
+/** Creates the token (one POST), or adopts `adoptTokenId` (one GET) at the resource's first create. */
+export async function createApiToken(ctx: OperationContext, inputs: ApiTokenInputs): Promise<ApiTokenState> {
+    if (inputs.adoptTokenId !== undefined && inputs.adoptTokenId !== null) {
+        if (!isReplacementCreate(inputs)) {
+            return adoptApiToken(ctx, inputs, inputs.adoptTokenId);
+        }
+        ctx.notify(
+            `mailtrap: ${describeResource(inputs.__resourceName, inputs.name)} is replaced by a new token: adoptTokenId ${inputs.adoptTokenId} applies only to the resource's first create`,
+        );
+    }
+    const issued = await issueToken(ctx, inputs);
+    return stateFor(inputs, issued, { token: issued.token, issuedAt: ctx.now });
+}
+
+async function adoptApiToken(ctx: OperationContext, inputs: ApiTokenInputs, tokenId: number): Promise<ApiTokenState> {
+    const cannotAdopt = `mailtrap: ${describeResource(inputs.__resourceName, inputs.name)} cannot adopt API token ${tokenId} in account ${inputs.accountId}`;
+    let live: ApiTokenInfo;
+    try {
+        live = await ctx.client.getToken(inputs.accountId, tokenId);
+    } catch (error) {
+        if (error instanceof MailtrapApiError && error.isNotFound) {
+            throw new Error(`${cannotAdopt}: no such token exists (it may have been deleted). Drop adoptTokenId to create a new token.`);
+        }
+        throw error;
+    }
+    noteTokenId(inputs.accountId, live.id, true);
+    const differences: string[] = [];
+    if (live.name !== inputs.name) {
+        differences.push(`name is ${JSON.stringify(live.name)} but the inputs say ${JSON.stringify(inputs.name)}`);
+    }
+    if (!samePermissions(live.resources, inputs.resources ?? [])) {
+        differences.push(
+            `resources are ${describePermissions(live.resources)} but the inputs say ${describePermissions(inputs.resources ?? [])}`,
+        );
+    }
+    if (!sameInstant(live.expiresAt, inputs.expiresAt ?? null)) {
+        differences.push(`expiresAt is ${live.expiresAt ?? "never"} but the inputs say ${inputs.expiresAt ?? "never"}`);
+    }
+    if (differences.length > 0) {
+        throw new Error(`${cannotAdopt}: ${differences.join("; ")}. Make the inputs match the token, or drop adoptTokenId to create a new one.`);
+    }
+    // The API never shows a value again: `token` stays empty until the first rotation.
+    return stateFor(inputs, live, { token: "", issuedAt: ctx.now });
+}
+
+/**
+ * Issues a new token (one POST). When an answer is lost (no answer, a 5xx, an unreadable body), the
+ * API may have made the token anyway; nothing proves which token that is (other stacks share the
+ * account and the name), so it is never deleted: it is named to the user and the create is made
+ * once more, up to CREATE_ATTEMPTS.
+ */
+export async function issueToken(ctx: OperationContext, inputs: ApiTokenInputs): Promise<IssuedApiToken> {
+    const request = { name: inputs.name, resources: inputs.resources ?? [], expiresAt: inputs.expiresAt ?? null };
+    // Ids only grow: a token the lost create made lies above every id seen before it.
+    const floor = highestSeenTokenId(inputs.accountId);
+    const label = describeResource(inputs.__resourceName, inputs.name);
+    let lost: MailtrapApiError | undefined;
+    for (let attempt = 1; ; attempt++) {
+        try {
+            const issued = await ctx.client.createToken(inputs.accountId, request);
+            noteTokenId(inputs.accountId, issued.id, true);
+            if (lost) {
+                ctx.notify(aboutResource(label, await describeLeftovers(ctx, inputs, floor, issued.id)));
+            }
+            return issued;
+        } catch (error) {
+            const outcomeUnknown = error instanceof MailtrapApiError && error.outcomeUnknown;
+            if (!outcomeUnknown && !lost) {
+                throw error;
+            }
+            if (!outcomeUnknown || attempt >= CREATE_ATTEMPTS) {
+                throw new Error(`${aboutResource(label, (error as Error).message)}; ${await describeLeftovers(ctx, inputs, floor, undefined)}`);
+            }
+            lost = error as MailtrapApiError;
+            ctx.notify(
+                `${aboutResource(label, lost.message)}; the API may have made the token anyway, so the create is made once more and whatever it made is left alone`,
+            );
+            await ctx.client.waitBeforeRetry(attempt);
+        }
+    }
+}
+
+/**
+ * Names the tokens a lost create may have made: same name, permissions and expiry, not held by
+ * this process, above every id seen before the create and below the one it finally made.
+ */
+async function describeLeftovers(
+    ctx: OperationContext,
+    inputs: ApiTokenInputs,
+    above: number | undefined,
+    below: number | undefined,
+): Promise<string> {
+    const lookFor = `tokens named ${JSON.stringify(inputs.name)} created at about ${new Date(ctx.now).toISOString()}`;
+    let tokens: ApiTokenInfo[];
+    try {
+        tokens = await ctx.client.listTokens(inputs.accountId);
+    } catch (error) {
+        return `an answer was lost, so the API may have made a token that no stack holds; listing the account to name it failed (${(error as Error).message}): look for ${lookFor}; ${leftoverAdvice(inputs.accountId)}`;
+    }
+    const candidates = tokens.filter(
+        (t) =>
+            t.name === inputs.name &&
+            samePermissions(t.resources, inputs.resources ?? []) &&
+            sameInstant(t.expiresAt, inputs.expiresAt ?? null) &&
+            !isHeld(t.id) &&
+            (above === undefined || t.id > above) &&
+            (below === undefined || t.id < below),
+    );
+    if (candidates.length === 0) {
+        return `an answer was lost, and no token it may have made is listed yet (the API may still apply it: look again for ${lookFor})`;
+    }
+    return `an answer was lost; token${candidates.length > 1 ? "s" : ""} ${describeTokens(candidates)} may have been made by it and ${candidates.length > 1 ? "are" : "is"} left in place, since ${candidates.length > 1 ? "they" : "it"} may belong to another stack: ${leftoverAdvice(inputs.accountId)}`;
+}

@@ -1,0 +1,69 @@
+import { ApiTokenInfo, ApiTokenInputs } from "../types";
+import { processState } from "../processState";
+
+/**
+ * What this provider process knows about which tokens are its own. The API has no tags and no
+ * idempotency key, so a token is ours only when the state of a resource holds it, or when this
+ * process just received it from a create or a reset. Nothing else is ever reset, deleted or adopted.
+ */
+
+/** Remembers a token id the API has shown this process and, when a resource holds it, that it is taken. */
+export function noteTokenId(accountId: number, id: number, held = false): void {
+    const { highestTokenId, heldTokenIds } = processState();
+    highestTokenId.set(accountId, Math.max(id, highestTokenId.get(accountId) ?? 0));
+    if (held) {
+        heldTokenIds.add(id);
+    }
+}
+
+/** The highest token id this process has seen in an account: ids only grow, so later tokens lie above it. */
+export function highestSeenTokenId(accountId: number): number | undefined {
+    return processState().highestTokenId.get(accountId);
+}
+
+export function isHeld(tokenId: number): boolean {
+    return processState().heldTokenIds.has(tokenId);
+}
+
+/**
+ * Called for every resource the engine diffs, i.e. every resource already in the stack's state.
+ * A later create for the same Pulumi resource in this process is a replacement, and a token a
+ * resource adopted is never adopted again.
+ */
+export function noteExistingResource(resourceName: unknown, accountId: unknown, adoptedTokenId: unknown): void {
+    const { existingResources, adoptedTokens } = processState();
+    if (typeof resourceName === "string") {
+        existingResources.add(resourceName);
+    }
+    if (typeof accountId === "number" && typeof adoptedTokenId === "number") {
+        adoptedTokens.add(`${accountId}/${adoptedTokenId}`);
+    }
+}
+
+/**
+ * True when a create is a replacement rather than the resource's first create. The engine re-runs
+ * Check with no olds before a replacement, so the create's inputs cannot tell; but it diffed the old
+ * resource in this same process first.
+ */
+export function isReplacementCreate(inputs: ApiTokenInputs): boolean {
+    const { existingResources, adoptedTokens } = processState();
+    return (
+        (inputs.__resourceName !== undefined && existingResources.has(inputs.__resourceName)) ||
+        (inputs.adoptTokenId !== undefined && adoptedTokens.has(`${inputs.accountId}/${inputs.adoptTokenId}`))
+    );
+}
+
+/** "40002 "ci-sending" (…abcd), 40005 "ci-sending" (…0f1e)", at most five named. */
+export function describeTokens(tokens: readonly ApiTokenInfo[]): string {
+    const named = tokens.slice(0, 5).map((t) => `${t.id} ${JSON.stringify(t.name)} (last 4 digits ${t.last4Digits})`);
+    return tokens.length > 5 ? `${named.join(", ")} and ${tokens.length - 5} more` : named.join(", ");
+}
+
+/** What a user does with a token the provider will not touch. */
+export function leftoverAdvice(accountId: number): string {
+    return (
+        `to tell whether another stack holds it, compare its last 4 digits with each stack's last4Digits output ` +
+        `(pulumi stack output) or list the account with getApiTokens; if none does, delete it in Mailtrap ` +
+        `(DELETE /api/accounts/${accountId}/api_tokens/<id>)`
+    );
+}

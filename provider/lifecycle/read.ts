@@ -1,0 +1,68 @@
+import { MailtrapApiError } from "../errors";
+import { ApiTokenInfo, ApiTokenInputs, ApiTokenState } from "../types";
+import { OperationContext } from "./context";
+import { noteTokenId } from "./ownership";
+import { compact, inputsOf, stateFor } from "./tokenState";
+import { samePermissions } from "./values";
+
+/**
+ * Refreshes from the live token (one GET). Undefined means the token is gone. For `ApiToken.get`
+ * the id alone is known: "<tokenId>" or "<accountId>/<tokenId>".
+ */
+export async function readApiToken(
+    ctx: OperationContext,
+    id: string,
+    props: Partial<ApiTokenState>,
+    defaultAccountId: number | undefined,
+): Promise<{ id: string; state: ApiTokenState; inputs: Record<string, unknown> } | undefined> {
+    const known = typeof props.tokenId === "number" && typeof props.accountId === "number";
+    const { accountId, tokenId } = known
+        ? { accountId: props.accountId as number, tokenId: props.tokenId as number }
+        : parseTokenAddress(id, defaultAccountId);
+    let live: ApiTokenInfo;
+    try {
+        live = await ctx.client.getToken(accountId, tokenId);
+    } catch (error) {
+        if (error instanceof MailtrapApiError && error.isNotFound) {
+            return undefined;
+        }
+        throw error;
+    }
+    noteTokenId(accountId, live.id, known);
+    if (!known) {
+        const inputs: ApiTokenInputs = {
+            name: live.name,
+            accountId,
+            resources: live.resources,
+            ...(live.expiresAt ? { expiresAt: live.expiresAt } : {}),
+        };
+        return { id, state: stateFor(inputs, live, { token: "", issuedAt: ctx.now }), inputs: compact(inputs) };
+    }
+    const state: ApiTokenState = {
+        ...(props as ApiTokenState),
+        // What changed outside Pulumi shows in the outputs, where the next diff meets it. The inputs
+        // returned are the ones the outputs echoed: after an earlier refresh with drift, those are live values.
+        name: live.name,
+        resources: samePermissions(live.resources, props.resources ?? []) ? (props.resources ?? []) : live.resources,
+        last4Digits: live.last4Digits,
+        createdBy: live.createdBy,
+        valueExpiresAt: live.expiresAt,
+        token: props.token ?? "",
+    };
+    return { id, state: compact(state) as unknown as ApiTokenState, inputs: compact(inputsOf(props)) };
+}
+
+/** "<tokenId>" or "<accountId>/<tokenId>". */
+export function parseTokenAddress(id: string, defaultAccountId: number | undefined): { accountId: number; tokenId: number } {
+    const match = /^(?:(\d+)\/)?(\d+)$/.exec(id.trim());
+    if (!match) {
+        throw new Error(`mailtrap: "${id}" is not an API token id: use "<tokenId>" or "<accountId>/<tokenId>", for example "3229/12345"`);
+    }
+    const accountId = match[1] !== undefined ? Number(match[1]) : defaultAccountId;
+    if (accountId === undefined) {
+        throw new Error(
+            `mailtrap: no account for token "${id}": use "<accountId>/<tokenId>", or set mailtrap:accountId or MAILTRAP_ACCOUNT_ID`,
+        );
+    }
+    return { accountId, tokenId: Number(match[2]) };
+}

@@ -1,0 +1,47 @@
+import { ApiTokenPermission } from "../types";
+
+/** The engine's placeholder for a value not known yet during preview. */
+export const UNKNOWN_VALUE = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+export function isUnknown(value: unknown): boolean {
+    return value === UNKNOWN_VALUE;
+}
+
+/** Identifies what a permission covers, ignoring how its id is spelled (123 or "123"). */
+export function permissionKey(permission: Pick<ApiTokenPermission, "resourceType" | "resourceId">): string {
+    return `${permission.resourceType}:${String(permission.resourceId)}`;
+}
+
+/**
+ * The one rule for "same permissions": a set, so order and the spelling of ids do not matter.
+ * Values unknown during preview never compare equal to a known list.
+ */
+export function samePermissions(a: unknown, b: unknown): boolean {
+    return canonicalPermissions(a) === canonicalPermissions(b);
+}
+
+/** The one rule for "same instant": two spellings of one moment are the same; absent and null mean never. */
+export function sameInstant(a: unknown, b: unknown): boolean {
+    return instantOf(a) === instantOf(b);
+}
+
+function instantOf(value: unknown): number | null {
+    return typeof value === "string" ? Date.parse(value) : null;
+}
+
+function canonicalPermissions(value: unknown): string {
+    if (value === undefined || value === null) {
+        return "[]";
+    }
+    if (!Array.isArray(value)) {
+        return JSON.stringify(value);
+    }
+    return JSON.stringify(
+        (value as ApiTokenPermission[]).map((p) => (isUnknown(p) ? "?" : `${permissionKey(p)}:${String(p.accessLevel)}`)).sort(),
+    );
+}
+
+/** "inbox 7 viewer, project 42 admin", or "none". */
+export function describePermissions(list: readonly ApiTokenPermission[]): string {
+    return list.length === 0 ? "none" : list.map((p) => `${p.resourceType} ${String(p.resourceId)} ${p.accessLevel}`).join(", ");
+}
