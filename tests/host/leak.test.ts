@@ -1,13 +1,20 @@
+import { ChildProcess } from "child_process";
+import { once } from "events";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { repoRoot, runProgram, serializedProvider } from "../harness/captureProgram";
 import { Engine, RecordedResource } from "../harness/engine";
 import { PropertyMap, ProviderHost } from "../harness/providerHost";
-import { capturedProvider, startStack, TestStack } from "../harness/stack";
+import { BASIC_PROGRAM, startStack, TestStack } from "../harness/stack";
 
 /**
  * Secret hygiene through the dynamic-provider host: a full lifecycle with a known credential,
  * including operations that fail, and then a search of everything the host printed, every error
  * the tests saw, every property the host returned (except the `token` output itself) and the
  * serialized provider, for the credential, a wrong credential a second host was given, and every
- * token value the emulator ever issued.
+ * token value the emulator ever issued. The provider is captured the way a user's program is
+ * serialized: with the credential in stack config and in the environment of the capturing process.
  */
 const CREDENTIAL = "c0ffee" + "0123456789abcdef0123456789";
 const WRONG_CREDENTIAL = "badc0de" + "fedcba9876543210fedcba987";
@@ -23,8 +30,69 @@ interface Seen {
     text: string;
 }
 
+/**
+ * The serialized provider of `program`, captured with `credential` present in stack config and in
+ * the environment, as in a user's `pulumi up`: a provider that captured it would hold it.
+ */
+async function providerCapturedWith(credential: string, program = BASIC_PROGRAM, type?: string): Promise<string> {
+    const run = await runProgram(program, {
+        config: { "mailtrap:accountId": String(ACCOUNT), "mailtrap:apiToken": credential },
+        env: { MAILTRAP_API_TOKEN: credential },
+    });
+    return serializedProvider(run.resources, type);
+}
+
+/** Each secret found in each text, whole or by its first half (a truncated value leaks too). */
+function leaksIn(seen: Seen[], secrets: { label: string; value: string }[]): string[] {
+    const leaks: string[] = [];
+    for (const { where, text } of seen) {
+        for (const { label, value } of secrets) {
+            if (text.includes(value) || text.includes(value.slice(0, value.length / 2))) {
+                leaks.push(`${label} in ${where}`);
+            }
+        }
+    }
+    return leaks;
+}
+
+/** Stops a host and waits until its stdout and stderr have closed: everything it printed has then arrived. */
+async function stopAndDrain(host: ProviderHost): Promise<void> {
+    const { child } = host as unknown as { child?: ChildProcess };
+    if (!child) {
+        throw new Error("ProviderHost no longer exposes its child process: drain its output another way");
+    }
+    const streams = [child.stdout, child.stderr].filter((stream) => stream !== null && !stream.closed);
+    const closed = Promise.all(streams.map((stream) => once(stream!, "close")));
+    await host.stop();
+    await closed;
+}
+
+/**
+ * A program whose dynamic provider captures the credential from stack config and from the
+ * environment: what the search must catch. It loads @pulumi/pulumi from this repository, the
+ * module the program runner mocks.
+ */
+function writeLeakyProgram(dir: string): string {
+    const file = path.join(dir, "leaky.js");
+    const pulumiPath = require.resolve("@pulumi/pulumi", { paths: [repoRoot()] });
+    fs.writeFileSync(
+        file,
+        [
+            `const pulumi = require(${JSON.stringify(pulumiPath)});`,
+            `const fromConfig = new pulumi.Config("mailtrap").get("apiToken");`,
+            `const fromEnv = process.env.MAILTRAP_API_TOKEN;`,
+            `const provider = { async create() { return { id: "leaky", outs: { used: [fromConfig, fromEnv].join("").length } }; } };`,
+            `new pulumi.dynamic.Resource(provider, "leaky", {});`,
+        ].join("\n"),
+    );
+    return file;
+}
+
 describe("no credential or token value leaks", () => {
     let stack: TestStack;
+    let engine: Engine;
+    /** The provider the engine drives, captured with the credential present. */
+    let provider: string;
     let wrongHost: ProviderHost | undefined;
     /** Every value the emulator issued, from create, reset and out-of-band creates. */
     const issued = new Set<string>();
@@ -35,6 +103,8 @@ describe("no credential or token value leaks", () => {
 
     beforeAll(async () => {
         stack = await startStack({ emulator: { credential: CREDENTIAL }, config: CONFIG });
+        provider = await providerCapturedWith(CREDENTIAL);
+        engine = new Engine(stack.host, provider);
         // Record each value as the emulator makes it, including values that are never answered.
         const emulator = stack.emulator as unknown as { insertToken: (...args: unknown[]) => { token: string } };
         const insertToken = emulator.insertToken.bind(stack.emulator);
@@ -96,8 +166,22 @@ describe("no credential or token value leaks", () => {
         rotate: "1",
     };
 
+    it("would catch a provider that captured the credential (the control for the search below)", async () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mailtrap-leaky-"));
+        try {
+            const leaky = await providerCapturedWith(CREDENTIAL, writeLeakyProgram(dir), "pulumi-nodejs:dynamic:Resource");
+            expect(leaksIn([{ where: "leaky provider", text: leaky }], [{ label: "credential", value: CREDENTIAL }])).toEqual([
+                "credential in leaky provider",
+            ]);
+            // Captured the same way, the real provider holds none of it.
+            expect(leaksIn([{ where: "provider", text: provider }], [{ label: "credential", value: CREDENTIAL }])).toEqual([]);
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
+    });
+
     it("runs a lifecycle with failures and leaves no secret anywhere but the token output", async () => {
-        const { engine, emulator } = stack;
+        const { emulator } = stack;
 
         // Create, refresh, look up, rotate, refresh again.
         const created = seeResource("create", (await engine.register("leak", inputs)).resource)!;
@@ -174,7 +258,8 @@ describe("no credential or token value leaks", () => {
             env: { MAILTRAP_API_TOKEN: undefined, MAILTRAP_ACCOUNT_ID: undefined, MAILTRAP_BASE_URL: undefined },
         });
         await wrongHost.configure({ ...stack.config, "mailtrap:apiToken": WRONG_CREDENTIAL });
-        const wrongEngine = new Engine(wrongHost, await capturedProvider());
+        const wrongProvider = await providerCapturedWith(WRONG_CREDENTIAL);
+        const wrongEngine = new Engine(wrongHost, wrongProvider);
         const unauthorized = await failing("401 create", () => wrongEngine.register("leak-401", { name: "leak-401" }));
         expect(unauthorized.message).toContain("HTTP 401");
         await failing("401 refresh", () => wrongEngine.refresh(rotatedRefresh));
@@ -184,11 +269,13 @@ describe("no credential or token value leaks", () => {
         for (const resource of [rotatedRefresh, replaced, ambiguousReset]) {
             await engine.destroy(resource);
         }
-        await new Promise((resolve) => setTimeout(resolve, 300));
+        // Both hosts are done: once their output pipes close, everything they printed is here.
+        await stopAndDrain(stack.host);
+        await stopAndDrain(wrongHost);
 
         // ---- the search ----
-        const provider = await capturedProvider();
         seen.push({ where: "serialized provider", text: provider });
+        seen.push({ where: "serialized provider captured with the wrong credential", text: wrongProvider });
         seen.push({ where: "host output", text: stack.host.output() });
         seen.push({ where: "wrong-credential host output", text: wrongHost.output() });
 
@@ -199,16 +286,7 @@ describe("no credential or token value leaks", () => {
         ];
         // Reset 3x (rotate, ambiguous x2), creates: leak, expiring x2, ambiguous x2, other.
         expect(issued.size).toBeGreaterThanOrEqual(9);
-        const leaks: string[] = [];
-        for (const { where, text } of seen) {
-            for (const { label, value } of secrets) {
-                // The whole value, or its first half (a truncated value leaks too).
-                if (text.includes(value) || text.includes(value.slice(0, value.length / 2))) {
-                    leaks.push(`${label} in ${where}`);
-                }
-            }
-        }
-        expect(leaks).toEqual([]);
+        expect(leaksIn(seen, secrets)).toEqual([]);
 
         // The `token` output holds an issued value or nothing, never the credential.
         for (const { where, value } of tokenOutputs) {
@@ -219,6 +297,6 @@ describe("no credential or token value leaks", () => {
         expect(emulator.isTokenValueLive(created.outputs.token as string)).toBe(true); // in its grace period
         // The host printed something (notices, retries) and it was searched.
         expect(stack.host.output()).toMatch(/will be replaced to rotate/);
-        expect(stack.host.output()).toMatch(/had been created without a value the provider could read/);
+        expect(stack.host.output()).toMatch(/may have been made by it and is left in place/);
     }, 90_000);
 });
