@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { ApiTokenProvider } from "./provider";
+import { storedProvider } from "./state/facade";
 import { AccessLevel, ApiTokenPermission, ResourceType } from "./types";
 
 /** One permission, as a resource input. */
@@ -51,10 +51,8 @@ const API_TOKEN_PROPERTIES = [
     "valueExpiresAt",
     "previousTokenId",
     "previousTokenExpiresAt",
+    "stateVersion",
 ] as const;
-
-/** The one provider instance every ApiToken shares; serialized once, configured in the provider process. */
-const apiTokenProvider = new ApiTokenProvider();
 
 /**
  * A Mailtrap API token managed as code. The full value is the secret output `token`. Rotation (a
@@ -92,6 +90,8 @@ export class ApiToken extends pulumi.dynamic.Resource {
     public readonly previousTokenId!: pulumi.Output<number | undefined>;
     /** After a rotation: when the replaced token stops working (ISO 8601). */
     public readonly previousTokenExpiresAt!: pulumi.Output<string | undefined>;
+    /** The shape version of the outputs in state; each release reads every earlier one. */
+    public readonly stateVersion!: pulumi.Output<number>;
 
     /**
      * Declares a Mailtrap API token.
@@ -115,7 +115,7 @@ export class ApiToken extends pulumi.dynamic.Resource {
             __resourceName: name,
         };
         const secretOptions: pulumi.CustomResourceOptions = { additionalSecretOutputs: ["token"] };
-        super(apiTokenProvider, name, props, pulumi.mergeOptions(opts, secretOptions), "mailtrap", "ApiToken");
+        super(storedProvider, name, props, pulumi.mergeOptions(opts, secretOptions), "mailtrap", "ApiToken");
     }
 
     /**

@@ -8,6 +8,7 @@ import { noteExistingResource, noteTokenId } from "./lifecycle/ownership";
 import { readApiToken } from "./lifecycle/read";
 import { deleteApiToken } from "./lifecycle/remove";
 import { rotateApiToken } from "./lifecycle/rotate";
+import { upgradeState } from "./lifecycle/stateVersion";
 import { asApiTokenInputs, checkApiTokenInputs } from "./lifecycle/validation";
 import { ProviderSettings, SettingProblem, resolveSettings } from "./settings";
 import { ApiTokenState } from "./types";
@@ -48,7 +49,8 @@ export class ApiTokenProvider implements pulumi.dynamic.ResourceProvider {
         return { inputs, failures: [...failures, ...configFailures] };
     }
 
-    async diff(_id: string, olds: ApiTokenState, news: Record<string, unknown>): Promise<pulumi.dynamic.DiffResult> {
+    async diff(_id: string, stored: ApiTokenState, news: Record<string, unknown>): Promise<pulumi.dynamic.DiffResult> {
+        const olds = upgradeState(stored);
         // The engine asks every resource's diff: this is how the process learns which tokens and
         // resources the stack holds.
         for (const id of [olds.tokenId, olds.previousTokenId]) {
@@ -68,16 +70,18 @@ export class ApiTokenProvider implements pulumi.dynamic.ResourceProvider {
     }
 
     async read(id: string, props?: Partial<ApiTokenState>): Promise<pulumi.dynamic.ReadResult> {
-        const result = await readApiToken(this.context(), id, props ?? {}, this.currentSettings().accountId);
+        const result = await readApiToken(this.context(), id, upgradeState(props ?? {}), this.currentSettings().accountId);
         return result ? { id: result.id, props: result.state, inputs: result.inputs } : {};
     }
 
     async update(_id: string, olds: ApiTokenState, news: Record<string, unknown>): Promise<pulumi.dynamic.UpdateResult> {
-        return { outs: await withProviderOnFailure(news, () => rotateApiToken(this.context(), olds, asApiTokenInputs(news))) };
+        return {
+            outs: await withProviderOnFailure(news, () => rotateApiToken(this.context(), upgradeState(olds), asApiTokenInputs(news))),
+        };
     }
 
     async delete(id: string, props: Partial<ApiTokenState>): Promise<void> {
-        await deleteApiToken(this.context(), id, props);
+        await deleteApiToken(this.context(), id, upgradeState(props));
     }
 
     private currentSettings(): ProviderSettings {

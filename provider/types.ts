@@ -60,6 +60,8 @@ export interface ApiTokenState {
     valueExpiresAt: string | null;
     previousTokenId?: number;
     previousTokenExpiresAt?: string;
+    /** The shape version of these outputs (see lifecycle/stateVersion.ts). */
+    stateVersion: number;
 }
 
 /** Inputs after `check`: validated, with the account resolved. */

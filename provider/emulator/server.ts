@@ -307,6 +307,27 @@ export class MailtrapEmulator {
         return copyToken(this.insertToken(accountId, { ...result, value: randomValue(), createdBy: "Emulator" }));
     }
 
+    /**
+     * Puts a token exactly as given (id, value and all) into the account, as a recorded state
+     * expects to find it; later ids continue above it.
+     */
+    seedToken(token: Omit<EmulatorToken, "last_4_digits" | "created_at"> & { created_at?: string }): EmulatorToken {
+        const tokens = this.requireAccount(token.account_id);
+        if (tokens.has(token.id) || this.tokensByValue.has(token.token)) {
+            throw new EmulatorError(`token ${token.id} (or its value) is already in the emulator`, 422, {});
+        }
+        const seeded: EmulatorToken = {
+            ...token,
+            resources: token.resources.map((p) => ({ ...p })),
+            last_4_digits: token.token.slice(-4),
+            created_at: token.created_at ?? new Date(this.now()).toISOString(),
+        };
+        tokens.set(seeded.id, seeded);
+        this.tokensByValue.set(seeded.token, seeded);
+        this.nextId = Math.max(this.nextId, seeded.id + 1);
+        return copyToken(seeded);
+    }
+
     getToken(accountId: number, id: number): EmulatorToken | undefined {
         const token = this.accounts.get(accountId)?.get(id);
         return token && copyToken(token);

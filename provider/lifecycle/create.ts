@@ -51,7 +51,9 @@ async function adoptApiToken(ctx: OperationContext, inputs: ApiTokenInputs, toke
         differences.push(`expiresAt is ${live.expiresAt ?? "never"} but the inputs say ${inputs.expiresAt ?? "never"}`);
     }
     if (differences.length > 0) {
-        throw new Error(`${cannotAdopt}: ${differences.join("; ")}. Make the inputs match the token, or drop adoptTokenId to create a new one.`);
+        throw new Error(
+            `${cannotAdopt}: ${differences.join("; ")}. Make the inputs match the token, or drop adoptTokenId to create a new one.`,
+        );
     }
     // The API never shows a value again: `token` stays empty until the first rotation.
     return stateFor(inputs, live, { token: "", issuedAt: ctx.now });
@@ -83,7 +85,9 @@ export async function issueToken(ctx: OperationContext, inputs: ApiTokenInputs):
                 throw error;
             }
             if (!outcomeUnknown || attempt >= CREATE_ATTEMPTS) {
-                throw new Error(`${aboutResource(label, (error as Error).message)}; ${await describeLeftovers(ctx, inputs, floor, undefined)}`);
+                throw new Error(
+                    `${aboutResource(label, (error as Error).message)}; ${await describeLeftovers(ctx, inputs, floor, undefined)}`,
+                );
             }
             lost = error as MailtrapApiError;
             ctx.notify(

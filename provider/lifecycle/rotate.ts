@@ -28,7 +28,10 @@ async function renewValue(
 ): Promise<{ issued: IssuedApiToken; previous: PreviousToken }> {
     const { accountId, tokenId } = olds;
     if (cause.kind === "reset-outside") {
-        return { issued: await issueInPlaceOfReset(ctx, olds, inputs, tokenId), previous: { id: tokenId, expiresAt: cause.valueExpiresAt } };
+        return {
+            issued: await issueInPlaceOfReset(ctx, olds, inputs, tokenId),
+            previous: { id: tokenId, expiresAt: cause.valueExpiresAt },
+        };
     }
     // Ids above this one can only come from resets or creates made after it.
     const watermark = Math.max(tokenId, highestSeenTokenId(accountId) ?? 0);
@@ -45,7 +48,9 @@ async function renewValue(
             if (error.status === 422) {
                 throw error;
             }
-            ctx.notify(aboutResource(label(olds, inputs), `${error.message}; token ${tokenId} was not reset, so the reset is made once more`));
+            ctx.notify(
+                aboutResource(label(olds, inputs), `${error.message}; token ${tokenId} was not reset, so the reset is made once more`),
+            );
             return { issued: await resetHeldToken(ctx, accountId, tokenId), previous: graceFrom(ctx, tokenId) };
         }
         if (error.status === 422) {
@@ -71,7 +76,12 @@ function graceFrom(ctx: OperationContext, tokenId: number): PreviousToken {
  * using it, and a same-named token may be another stack's. So nothing is reset or deleted: a new
  * token is issued in its place, and the possible successors are named.
  */
-async function issueInPlaceOfReset(ctx: OperationContext, olds: ApiTokenState, inputs: ApiTokenInputs, resetTokenId: number): Promise<IssuedApiToken> {
+async function issueInPlaceOfReset(
+    ctx: OperationContext,
+    olds: ApiTokenState,
+    inputs: ApiTokenInputs,
+    resetTokenId: number,
+): Promise<IssuedApiToken> {
     const successors = await possibleSuccessors(ctx, olds, resetTokenId).catch(() => undefined);
     const issued = await issueToken(ctx, inputs);
     const named =
@@ -130,7 +140,12 @@ async function recoverOwnLostReset(
 async function possibleSuccessors(ctx: OperationContext, olds: ApiTokenState, after: number): Promise<ApiTokenInfo[]> {
     const tokens = await ctx.client.listTokens(olds.accountId);
     return tokens.filter(
-        (t) => t.id > after && !isHeld(t.id) && t.name === olds.name && t.expiresAt === null && samePermissions(t.resources, olds.resources ?? []),
+        (t) =>
+            t.id > after &&
+            !isHeld(t.id) &&
+            t.name === olds.name &&
+            t.expiresAt === null &&
+            samePermissions(t.resources, olds.resources ?? []),
     );
 }
 

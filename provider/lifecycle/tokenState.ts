@@ -1,4 +1,5 @@
 import { ApiTokenInfo, ApiTokenInputs, ApiTokenState } from "../types";
+import { STATE_VERSION } from "./stateVersion";
 
 /** The previous token of a rotation and the end of its grace period. */
 export interface PreviousToken {
@@ -28,6 +29,7 @@ export function stateFor(
         valueExpiresAt: live.expiresAt,
         previousTokenId: value.previous?.id,
         previousTokenExpiresAt: value.previous?.expiresAt,
+        stateVersion: STATE_VERSION,
     }) as unknown as ApiTokenState;
 }
 

@@ -1,0 +1,30 @@
+import { ApiTokenState } from "../types";
+
+/**
+ * The shape version of the outputs this release writes. A state outlives every release, so each
+ * release reads every earlier version: a change of the outputs' shape bumps this, adds the upgrader
+ * from the previous version below, and adds a golden state fixture (tests/fixtures/states).
+ */
+export const STATE_VERSION = 1;
+
+/**
+ * UPGRADERS[v] turns a state of version v into version v + 1. Version 0 is a state without
+ * `stateVersion`, written before it existed; its shape is that of version 1.
+ */
+const UPGRADERS: ReadonlyArray<(state: Record<string, unknown>) => Record<string, unknown>> = [(state) => ({ ...state, stateVersion: 1 })];
+
+/** The stored outputs in the shape this release works with; refuses a state from a newer release. */
+export function upgradeState<T extends Partial<ApiTokenState>>(stored: T): T {
+    let state = stored as Record<string, unknown>;
+    let version = typeof state.stateVersion === "number" ? state.stateVersion : 0;
+    if (version > STATE_VERSION) {
+        throw new Error(
+            `mailtrap: this resource's state was written by a newer pulumi-mailtrap-tokens (state version ${version}; this one reads up to ${STATE_VERSION}): install that version or a later one`,
+        );
+    }
+    while (version < STATE_VERSION) {
+        state = UPGRADERS[version](state);
+        version++;
+    }
+    return state as T;
+}

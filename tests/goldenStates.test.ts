@@ -1,0 +1,164 @@
+import * as fs from "fs";
+import * as path from "path";
+import { MailtrapEmulator } from "../provider/emulator/server";
+import { Engine, RecordedResource } from "./harness/engine";
+import { GoldenState, goldenStates } from "./harness/goldenState";
+import { installPackedPackage, UserProject } from "./harness/packedInstall";
+import { ProviderHost } from "./harness/providerHost";
+
+/**
+ * What a stack stores outlives every release. Each golden state (tests/fixtures/states), written
+ * by a released version as installed from its tarball, is driven through the dynamic-provider host
+ * with the provider stored in it, against the package installed now: refresh, rotation, rename and
+ * delete. Then the installed package is changed as a later release would change it (a fix inside
+ * the lifecycle, an internal module moved) and the stored resources follow without an update.
+ */
+const ACCOUNT = 3229;
+const TOKENS = `/api/accounts/${ACCOUNT}/api_tokens`;
+/** The fixtures' clock plus a day: no schedule is due, whatever the date the suite runs on. */
+const NOW = "2026-11-29T00:00:00.000Z";
+
+describe("golden states from earlier releases, with the package installed now", () => {
+    let project: UserProject;
+
+    beforeAll(() => {
+        project = installPackedPackage();
+    }, 300_000);
+    afterAll(() => {
+        project.remove();
+    });
+
+    /** The emulator holding the fixture's tokens, a host in the user's project, and an engine using the stored provider. */
+    async function replay(golden: GoldenState, body: (engine: Engine, emulator: MailtrapEmulator) => Promise<void>): Promise<void> {
+        const emulator = new MailtrapEmulator({ now: () => Date.parse(NOW) });
+        golden.tokens.forEach((token) => emulator.seedToken(token));
+        const baseUrl = await emulator.start(0);
+        const host = await ProviderHost.start({ cwd: project.dir, env: { MAILTRAP_PROVIDER_NOW: NOW } });
+        try {
+            await host.configure({
+                "mailtrap:apiToken": emulator.credential,
+                "mailtrap:accountId": golden.config.accountId,
+                "mailtrap:baseUrl": baseUrl,
+            });
+            emulator.clearRequests();
+            await body(new Engine(host, golden.resources[0].inputs.__provider as string), emulator);
+        } finally {
+            await host.stop();
+            await emulator.stop();
+        }
+    }
+
+    /** The program's inputs for a stored resource: what it was declared with. */
+    function programInputs(resource: RecordedResource): Record<string, unknown> {
+        return Object.fromEntries(Object.entries(resource.inputs).filter(([key]) => !key.startsWith("__") && key !== "accountId"));
+    }
+
+    const requestsOf = (emulator: MailtrapEmulator) => emulator.requests.map((r) => `${r.method} ${r.path}`);
+    const cases = goldenStates().flatMap((golden) =>
+        golden.resources.map(
+            (resource) => [`${golden.version} (state ${golden.stateVersion}) ${resource.urn.split("::").pop()}`, golden, resource] as const,
+        ),
+    );
+
+    it("there is a golden state for every state version up to this release's", () => {
+        expect(cases.length).toBeGreaterThan(0);
+    });
+
+    it.each(cases)("%s: refresh reads once and keeps the value", async (_label, golden, resource) => {
+        await replay(golden, async (engine, emulator) => {
+            const refreshed = (await engine.refresh(resource))!;
+            expect(requestsOf(emulator)).toEqual([`GET ${TOKENS}/${String(resource.outputs.tokenId)}`]);
+            expect(refreshed.outputs.token).toBe(resource.outputs.token);
+            expect(refreshed.outputs.stateVersion).toBe(1);
+            const preview = await engine.register(resource.urn.split("::").pop()!, programInputs(resource), refreshed, { preview: true });
+            expect(preview.kind).toBe("same");
+        });
+    });
+
+    it.each(cases)("%s: a rotate change resets once", async (_label, golden, resource) => {
+        await replay(golden, async (engine, emulator) => {
+            const step = await engine.register(
+                resource.urn.split("::").pop()!,
+                { ...programInputs(resource), rotate: "golden-next" },
+                resource,
+            );
+            expect(step.kind).toBe("update");
+            expect(requestsOf(emulator)).toEqual([`POST ${TOKENS}/${String(resource.outputs.tokenId)}/reset`]);
+            expect(emulator.isTokenValueLive(step.resource!.outputs.token as string)).toBe(true);
+            expect(step.resource!.id).toBe(resource.id);
+        });
+    });
+
+    it.each(cases)("%s: a rename replaces the token, and delete removes it", async (_label, golden, resource) => {
+        await replay(golden, async (engine, emulator) => {
+            const step = await engine.register(
+                resource.urn.split("::").pop()!,
+                { ...programInputs(resource), name: "golden-renamed" },
+                resource,
+            );
+            expect(step.kind).toBe("replace");
+            expect(requestsOf(emulator)).toEqual([`POST ${TOKENS}`, `DELETE ${TOKENS}/${String(resource.outputs.tokenId)}`]);
+            emulator.clearRequests();
+            await engine.destroy(step.resource!);
+            expect(requestsOf(emulator)).toEqual([`DELETE ${TOKENS}/${String(step.resource!.outputs.tokenId)}`]);
+        });
+    });
+
+    it.each(cases)("%s: delete removes the live token with one request", async (_label, golden, resource) => {
+        await replay(golden, async (engine, emulator) => {
+            await engine.destroy(resource);
+            expect(requestsOf(emulator)).toEqual([`DELETE ${TOKENS}/${String(resource.outputs.tokenId)}`]);
+            expect(emulator.getToken(ACCOUNT, resource.outputs.tokenId as number)).toBeUndefined();
+        });
+    });
+
+    describe("a later release changes the installed package", () => {
+        const installed = () => path.join(project.dir, "node_modules", "pulumi-mailtrap-tokens", "bin", "provider");
+        const golden = goldenStates()[0];
+        const resource = golden.resources[0];
+
+        it("a fix in the lifecycle code reaches a stored resource's refresh and destroy without an update", async () => {
+            const readModule = path.join(installed(), "lifecycle", "read.js");
+            const original = fs.readFileSync(readModule, "utf8");
+            fs.writeFileSync(
+                readModule,
+                original.replace(/(async function readApiToken\([^)]*\) \{)/, '$1\n    console.log("installed-fix-marker: read");'),
+            );
+            expect(fs.readFileSync(readModule, "utf8")).toContain("installed-fix-marker");
+            try {
+                await replay(golden, async (engine) => {
+                    await engine.refresh(resource);
+                    const deadline = Date.now() + 5000;
+                    while (Date.now() < deadline && !engine.host.output().includes("installed-fix-marker")) {
+                        await new Promise((resolve) => setTimeout(resolve, 25));
+                    }
+                    expect(engine.host.output()).toContain("installed-fix-marker: read");
+                });
+            } finally {
+                fs.writeFileSync(readModule, original);
+            }
+        });
+
+        it("every internal module moved (a new outDir; the state entry keeps its name) leaves stored resources working", async () => {
+            // As a release that changes the build layout would ship it: only the exports map knows where the entry lives.
+            const packageDir = path.join(project.dir, "node_modules", "pulumi-mailtrap-tokens");
+            fs.renameSync(path.join(packageDir, "bin", "provider"), path.join(packageDir, "bin", "lib"));
+            const manifestPath = path.join(packageDir, "package.json");
+            const manifest = JSON.parse(fs.readFileSync(manifestPath, "utf8")) as Record<string, unknown>;
+            fs.writeFileSync(manifestPath, JSON.stringify(manifest).replace(/bin\/provider\//g, "bin/lib/"));
+            expect(fs.existsSync(path.join(packageDir, "bin", "provider"))).toBe(false);
+            await replay(golden, async (engine, emulator) => {
+                const refreshed = (await engine.refresh(resource))!;
+                const rotated = (
+                    await engine.register(resource.urn.split("::").pop()!, { ...programInputs(resource), rotate: "moved" }, refreshed)
+                ).resource!;
+                await engine.destroy(rotated);
+                expect(requestsOf(emulator)).toEqual([
+                    `GET ${TOKENS}/${String(resource.outputs.tokenId)}`,
+                    `POST ${TOKENS}/${String(resource.outputs.tokenId)}/reset`,
+                    `DELETE ${TOKENS}/${String(rotated.outputs.tokenId)}`,
+                ]);
+            });
+        });
+    });
+});
