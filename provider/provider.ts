@@ -46,7 +46,7 @@ export class ApiTokenProvider implements pulumi.dynamic.ResourceProvider {
             now: settings.now(),
         });
         const configFailures = this.problems.map((p) => ({ property: p.key, reason: p.reason }));
-        return { inputs, failures: [...failures, ...configFailures] };
+        return { inputs, failures: [...failures.map(atTopLevel), ...configFailures] };
     }
 
     async diff(_id: string, stored: ApiTokenState, news: Record<string, unknown>): Promise<pulumi.dynamic.DiffResult> {
@@ -130,4 +130,14 @@ async function withProviderOnFailure<T>(inputs: Record<string, unknown>, operati
         }
         throw error;
     }
+}
+
+/**
+ * The engine looks up only top-level properties to show a failure's value (a nested one prints as
+ * "value {<nil>}"), so a failure inside `resources` is reported on `resources`, its path leading
+ * the reason: "resources[0].resourceType must be one of …".
+ */
+function atTopLevel(failure: { property: string; reason: string }): { property: string; reason: string } {
+    const top = /^[^.[]+/.exec(failure.property)?.[0] ?? failure.property;
+    return top === failure.property ? failure : { property: top, reason: `${failure.property} ${failure.reason}` };
 }

@@ -39,20 +39,20 @@ describe("check through the dynamic-provider host", () => {
         [
             "an unknown resourceType",
             { resources: [{ resourceType: "domain", resourceId: 1, accessLevel: "admin" }] },
-            "resources[0].resourceType",
-            /one of account, project, inbox, sending_domain/,
+            "resources",
+            /^resources\[0\]\.resourceType must be one of account, project, inbox, sending_domain/,
         ],
         [
             "an access level given as a number",
             { resources: [{ resourceType: "inbox", resourceId: 1, accessLevel: 100 }] },
-            "resources[0].accessLevel",
-            /one of viewer, admin/,
+            "resources",
+            /^resources\[0\]\.accessLevel must be one of viewer, admin/,
         ],
         [
             "a resourceId of 0",
             { resources: [{ resourceType: "inbox", resourceId: 0, accessLevel: "admin" }] },
-            "resources[0].resourceId",
-            /positive integer or a non-empty string/,
+            "resources",
+            /^resources\[0\]\.resourceId must be a positive integer or a non-empty string/,
         ],
         [
             "a duplicated permission",
@@ -62,14 +62,14 @@ describe("check through the dynamic-provider host", () => {
                     { resourceType: "inbox", resourceId: "1", accessLevel: "viewer" },
                 ],
             },
-            "resources[1]",
-            /duplicates resources\[0\]/,
+            "resources",
+            /^resources\[1\] duplicates resources\[0\]/,
         ],
         [
             "an unknown permission field",
             { resources: [{ resourceType: "inbox", resourceId: 1, accessLevel: "admin", level: 1 }] },
-            "resources[0].level",
-            /not a permission field/,
+            "resources",
+            /^resources\[0\]\.level is not a permission field/,
         ],
         ["an expiry that is not a date", { expiresAt: "next week" }, "expiresAt", /ISO 8601 date-time/],
         ["an expiry in the past", { expiresAt: "2020-01-01T00:00:00Z" }, "expiresAt", /in the future/],
@@ -80,7 +80,7 @@ describe("check through the dynamic-provider host", () => {
         ["rotateAfterDays as text", { rotateAfterDays: "30" }, "rotateAfterDays", /positive number of days/],
         ["adoptTokenId 1.5", { adoptTokenId: 1.5 }, "adoptTokenId", /positive integer/],
         ["a misspelled input", { rotation: "1" }, "rotation", /not an ApiToken input; the inputs are name, accountId, resources/],
-    ])("refuses %s, naming the property and what is allowed", async (_case, change, property, reason) => {
+    ])("refuses %s, naming the (top-level) property, the path inside it, and what is allowed", async (_case, change, property, reason) => {
         const failures = await failuresFor({ ...valid, ...change });
         expect(failures).toEqual([expect.objectContaining({ property, reason: expect.stringMatching(reason) })]);
     });
