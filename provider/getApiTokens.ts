@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { MailtrapClient } from "./client";
+import { MailtrapClient } from "./client/client";
 import { resolveSettings } from "./settings";
 import { ApiTokenInfo } from "./types";
 

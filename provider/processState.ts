@@ -1,6 +1,6 @@
 import * as http from "http";
 import * as https from "https";
-import type { RequestPacer } from "./pacer";
+import type { RequestPacer } from "./client/pacer";
 
 /**
  * State shared by every resource in one provider process: pacers per credential, the token ids

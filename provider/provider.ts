@@ -1,6 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { MailtrapClient } from "./client";
-import { IncompleteCreateError } from "./errors";
+import { MailtrapClient } from "./client/client";
+import { IncompleteCreateError } from "./client/errors";
 import { OperationContext } from "./lifecycle/context";
 import { createApiToken } from "./lifecycle/create";
 import { diffApiToken } from "./lifecycle/diff";

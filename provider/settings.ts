@@ -1,5 +1,5 @@
-import { RateLimit } from "./pacer";
-import { DEFAULT_RETRY_POLICY, RetryPolicy } from "./retry";
+import { RateLimit } from "./client/pacer";
+import { DEFAULT_RETRY_POLICY, RetryPolicy } from "./client/retry";
 
 /** Everything the provider reads from stack config (or the environment) at run time. */
 export interface ProviderSettings {

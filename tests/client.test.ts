@@ -9,16 +9,11 @@ import * as https from "https";
 import * as net from "net";
 import * as os from "os";
 import * as path from "path";
-import {
-    CreateApiTokenRequest,
-    DEFAULT_MAX_ANSWER_BYTES,
-    describeTransportError,
-    MailtrapClient,
-    MailtrapClientOptions,
-} from "../provider/client";
+import { CreateApiTokenRequest, DEFAULT_MAX_ANSWER_BYTES, MailtrapClient, MailtrapClientOptions } from "../provider/client/client";
+import { describeTransportError } from "../provider/client/transport";
 import { EmulatorOptions, MailtrapEmulator } from "../provider/emulator/server";
-import { MailtrapApiError } from "../provider/errors";
-import { RetryPolicy } from "../provider/retry";
+import { MailtrapApiError } from "../provider/client/errors";
+import { RetryPolicy } from "../provider/client/retry";
 import { rejectionOf } from "./harness/rejection";
 
 jest.setTimeout(20_000);

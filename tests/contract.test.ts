@@ -6,10 +6,10 @@
  * MAILTRAP_CONTRACT_BASE_URL), which keeps the emulator honest. Every token created here is
  * deleted in afterAll (a 404 there counts as already deleted).
  */
-import { MailtrapClient } from "../provider/client";
+import { MailtrapClient } from "../provider/client/client";
 import { MailtrapEmulator } from "../provider/emulator/server";
-import { MailtrapApiError } from "../provider/errors";
-import { RetryPolicy } from "../provider/retry";
+import { MailtrapApiError } from "../provider/client/errors";
+import { RetryPolicy } from "../provider/client/retry";
 import { ApiTokenPermission, IssuedApiToken } from "../provider/types";
 import { rejectionOf } from "./harness/rejection";
 

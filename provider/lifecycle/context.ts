@@ -1,4 +1,4 @@
-import type { MailtrapClient } from "../client";
+import type { MailtrapClient } from "../client/client";
 
 /** What a lifecycle operation needs from the provider process. */
 export interface OperationContext {

@@ -1,4 +1,4 @@
-import { MailtrapApiError } from "../errors";
+import { MailtrapApiError } from "../client/errors";
 import { ApiTokenInfo, ApiTokenInputs, ApiTokenState, IssuedApiToken } from "../types";
 import { OperationContext } from "./context";
 import { describeTokens, highestSeenTokenId, isHeld, isReplacementCreate, leftoverAdvice, noteTokenId } from "./ownership";
@@ -33,7 +33,9 @@ async function adoptApiToken(ctx: OperationContext, inputs: ApiTokenInputs, toke
         live = await ctx.client.getToken(inputs.accountId, tokenId);
     } catch (error) {
         if (error instanceof MailtrapApiError && error.isNotFound) {
-            throw new Error(`${cannotAdopt}: no such token exists (it may have been deleted). Drop adoptTokenId to create a new token.`);
+            throw new Error(`${cannotAdopt}: no such token exists (it may have been deleted). Drop adoptTokenId to create a new token.`, {
+                cause: error,
+            });
         }
         throw error;
     }
@@ -87,6 +89,7 @@ export async function issueToken(ctx: OperationContext, inputs: ApiTokenInputs):
             if (!outcomeUnknown || attempt >= CREATE_ATTEMPTS) {
                 throw new Error(
                     `${aboutResource(label, (error as Error).message)}; ${await describeLeftovers(ctx, inputs, floor, undefined)}`,
+                    { cause: error },
                 );
             }
             lost = error as MailtrapApiError;

@@ -1,4 +1,4 @@
-import { MailtrapApiError } from "../errors";
+import { MailtrapApiError } from "../client/errors";
 import { ApiTokenInfo, ApiTokenInputs, ApiTokenState } from "../types";
 import { OperationContext } from "./context";
 import { noteTokenId } from "./ownership";

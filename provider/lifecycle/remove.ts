@@ -1,4 +1,4 @@
-import { MailtrapApiError } from "../errors";
+import { MailtrapApiError } from "../client/errors";
 import { ApiTokenState } from "../types";
 import { OperationContext } from "./context";
 import { parseTokenAddress } from "./read";

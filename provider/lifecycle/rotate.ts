@@ -1,4 +1,4 @@
-import { MailtrapApiError } from "../errors";
+import { MailtrapApiError } from "../client/errors";
 import { ApiTokenInfo, ApiTokenInputs, ApiTokenState, IssuedApiToken } from "../types";
 import { OperationContext, RESET_GRACE_MS } from "./context";
 import { issueToken } from "./create";

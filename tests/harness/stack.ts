@@ -9,11 +9,25 @@ export const BASIC_PROGRAM = path.join(repoRoot(), "bin", "examples", "basic", "
 
 let cachedProvider: Promise<string> | undefined;
 
-/** `__provider` as the basic example serializes it under mocks (captured once per test file). */
+/** A credential present, in stack config and in the environment, whenever a provider is captured. */
+export const CAPTURE_CREDENTIAL = "capture0credential0000000000000000";
+
+/**
+ * `__provider` as the basic example serializes it under mocks (captured once per test file), with
+ * a credential present in config and env, as in a user's program: a provider that captured either
+ * would carry it into every test's state.
+ */
 export function capturedProvider(): Promise<string> {
-    cachedProvider ??= runProgram(BASIC_PROGRAM, { config: { "mailtrap:accountId": "3229" } }).then((run) =>
-        serializedProvider(run.resources),
-    );
+    cachedProvider ??= runProgram(BASIC_PROGRAM, {
+        config: { "mailtrap:accountId": "3229", "mailtrap:apiToken": CAPTURE_CREDENTIAL },
+        env: { MAILTRAP_API_TOKEN: CAPTURE_CREDENTIAL },
+    }).then((run) => {
+        const provider = serializedProvider(run.resources);
+        if (provider.includes(CAPTURE_CREDENTIAL)) {
+            throw new Error("the serialized provider captured the credential present at capture time");
+        }
+        return provider;
+    });
     return cachedProvider;
 }
 

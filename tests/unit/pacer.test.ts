@@ -1,4 +1,4 @@
-import { monotonicMs, RateLimit, RequestPacer, pacerFor } from "../../provider/pacer";
+import { monotonicMs, RateLimit, RequestPacer, pacerFor } from "../../provider/client/pacer";
 
 /** WINDOW_MARGIN_MS in the pacer: headroom for the time a request takes to arrive. */
 const MARGIN_MS = 250;

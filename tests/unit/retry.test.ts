@@ -7,7 +7,7 @@ import {
     mayHaveTakenEffect,
     parseRetryAfterMs,
     retryDelayMs,
-} from "../../provider/retry";
+} from "../../provider/client/retry";
 
 const POLICY: RetryPolicy = {
     maxRetries: 3,

@@ -1,4 +1,4 @@
-import { DEFAULT_RETRY_POLICY } from "../../provider/retry";
+import { DEFAULT_RETRY_POLICY } from "../../provider/client/retry";
 import {
     DEFAULT_BASE_URL,
     DEFAULT_REQUESTS_PER_10_SECONDS,

@@ -1,4 +1,4 @@
-import { processState } from "./processState";
+import { processState } from "../processState";
 
 /**
  * Spreads requests that share one credential so they stay under the API's rate limit (150

@@ -1,0 +1,97 @@
+import { AccessLevel, ApiTokenInfo, ApiTokenPermission, ResourceType } from "../types";
+import { redactSecrets } from "./errors";
+
+/**
+ * The API's shapes (snake_case, access levels as numbers), mapped to and from the provider's own
+ * types here and nowhere else, and how the API's error bodies read as one line.
+ */
+
+/** A permission as the API spells it. */
+export interface WirePermission {
+    resource_type: ResourceType;
+    resource_id: number | string;
+    access_level: number;
+}
+
+/** A token as the API spells it; `token` only on create and reset. */
+export interface WireApiToken {
+    id: number;
+    name: string;
+    last_4_digits: string;
+    created_by: string;
+    expires_at: string | null;
+    resources?: WirePermission[];
+    token?: string;
+}
+
+const ACCESS_LEVEL_CODES: Record<AccessLevel, number> = { viewer: 10, admin: 100 };
+
+export function fromWireToken(wire: WireApiToken): ApiTokenInfo {
+    return {
+        id: wire.id,
+        name: wire.name,
+        last4Digits: wire.last_4_digits,
+        createdBy: wire.created_by,
+        expiresAt: wire.expires_at ?? null,
+        resources: (wire.resources ?? []).map(fromWirePermission),
+    };
+}
+
+function fromWirePermission(wire: WirePermission): ApiTokenPermission {
+    return {
+        resourceType: wire.resource_type,
+        resourceId: wire.resource_id,
+        accessLevel: wire.access_level >= ACCESS_LEVEL_CODES.admin ? "admin" : "viewer",
+    };
+}
+
+export function toWirePermission(permission: ApiTokenPermission): WirePermission {
+    return {
+        resource_type: permission.resourceType,
+        resource_id: permission.resourceId,
+        access_level: ACCESS_LEVEL_CODES[permission.accessLevel],
+    };
+}
+
+export function parseJson(text: unknown): { ok: true; value: unknown } | { ok: false } {
+    if (typeof text !== "string" || text === "") {
+        return { ok: false };
+    }
+    try {
+        return { ok: true, value: JSON.parse(text) };
+    } catch {
+        return { ok: false };
+    }
+}
+
+/** The API's own words from an error body (`error`, or `errors` as text, list or per-field map). */
+export function apiMessage(body: unknown, statusText: string, secrets: ReadonlyArray<string> = []): string {
+    const fallback = statusText || "no message";
+    if (typeof body !== "object" || body === null) {
+        return fallback;
+    }
+    const { error, errors, message } = body as { error?: unknown; errors?: unknown; message?: unknown };
+    const text = describeErrors(error) ?? describeErrors(errors) ?? describeErrors(message);
+    // Secrets are masked before the text is cut, so no part of one survives at the cut.
+    const masked = text === undefined ? undefined : redactSecrets(text, secrets);
+    // One line, bounded: the API's words end up in a single-line error.
+    // eslint-disable-next-line no-control-regex -- control characters are exactly what must go
+    const line = masked?.replace(/[\s\u0000-\u001f\u007f]+/g, " ").trim();
+    return line ? line.slice(0, 500) : fallback;
+}
+
+function describeErrors(value: unknown): string | undefined {
+    if (typeof value === "string" && value !== "") {
+        return value;
+    }
+    if (Array.isArray(value) && value.length > 0) {
+        return value.map(String).join("; ");
+    }
+    if (typeof value === "object" && value !== null) {
+        const parts = Object.entries(value).map(
+            ([field, messages]) => `${field} ${Array.isArray(messages) ? messages.join(", ") : String(messages)}`,
+        );
+        return parts.length > 0 ? parts.join("; ") : undefined;
+    }
+    return undefined;
+}
