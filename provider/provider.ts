@@ -1,6 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { MailtrapClient } from "./client/client";
-import { IncompleteCreateError } from "./client/errors";
 import { OperationContext } from "./lifecycle/context";
 import { createApiToken } from "./lifecycle/create";
 import { diffApiToken } from "./lifecycle/diff";
@@ -12,8 +11,6 @@ import { upgradeState } from "./lifecycle/stateVersion";
 import { asApiTokenInputs, checkApiTokenInputs } from "./lifecycle/validation";
 import { ProviderSettings, SettingProblem, resolveSettings } from "./settings";
 import { ApiTokenState } from "./types";
-
-const PROVIDER_KEY = "__provider";
 
 /**
  * The Pulumi lifecycle of `ApiToken`. This object is serialized into every resource's state, so
@@ -65,7 +62,7 @@ export class ApiTokenProvider implements pulumi.dynamic.ResourceProvider {
     }
 
     async create(inputs: Record<string, unknown>): Promise<pulumi.dynamic.CreateResult> {
-        const state = await withProviderOnFailure(inputs, () => createApiToken(this.context(), asApiTokenInputs(inputs)));
+        const state = await createApiToken(this.context(), asApiTokenInputs(inputs));
         return { id: String(state.tokenId), outs: state };
     }
 
@@ -76,7 +73,7 @@ export class ApiTokenProvider implements pulumi.dynamic.ResourceProvider {
 
     async update(_id: string, olds: ApiTokenState, news: Record<string, unknown>): Promise<pulumi.dynamic.UpdateResult> {
         return {
-            outs: await withProviderOnFailure(news, () => rotateApiToken(this.context(), upgradeState(olds), asApiTokenInputs(news))),
+            outs: await rotateApiToken(this.context(), upgradeState(olds), asApiTokenInputs(news)),
         };
     }
 
@@ -114,21 +111,6 @@ export class ApiTokenProvider implements pulumi.dynamic.ResourceProvider {
             onRetry: (line) => console.log(line),
         });
         return { client: this.client, now: settings.now(), notify: (line) => console.log(line) };
-    }
-}
-
-/**
- * Runs a create or update; a token it made but could not finish is reported with the serialized
- * provider among its properties, without which the engine could neither refresh nor delete it.
- */
-async function withProviderOnFailure<T>(inputs: Record<string, unknown>, operation: () => Promise<T>): Promise<T> {
-    try {
-        return await operation();
-    } catch (error) {
-        if (error instanceof IncompleteCreateError) {
-            error.properties[PROVIDER_KEY] = inputs[PROVIDER_KEY];
-        }
-        throw error;
     }
 }
 

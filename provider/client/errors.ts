@@ -69,25 +69,6 @@ export function redactSecrets(text: string, secrets: ReadonlyArray<string | unde
 }
 
 /**
- * Thrown when a token was created but the create cannot complete. Carrying `id` and `properties`
- * makes the engine record the token as a partially created resource instead of orphaning it.
- */
-export class IncompleteCreateError extends Error {
-    readonly id: string;
-    readonly properties: Record<string, unknown>;
-    readonly reasons: string[];
-
-    constructor(message: string, id: string, properties: Record<string, unknown>) {
-        super(message);
-        this.name = "IncompleteCreateError";
-        keepMessage(this, message);
-        this.id = id;
-        this.properties = properties;
-        this.reasons = [message];
-    }
-}
-
-/**
  * In the provider serialized into state, `super(message)` is rewritten to `Error.call(this,
  * message)`, which sets nothing on `this`: without this the host would report an empty error.
  */
