@@ -1,5 +1,6 @@
 import { RateLimit } from "./client/pacer";
 import { DEFAULT_RETRY_POLICY, RetryPolicy } from "./client/retry";
+import { isCalendarDateTime } from "./lifecycle/values";
 
 /** Everything the provider reads from stack config (or the environment) at run time. */
 export interface ProviderSettings {
@@ -113,7 +114,6 @@ function isLoopback(hostname: string): boolean {
 }
 
 /** A date-time with a time zone, as RFC 3339 spells it. */
-const ISO_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-](\d{2}):(\d{2}))$/i;
 
 /**
  * The provider's wall clock: fixed at MAILTRAP_PROVIDER_NOW when that is set (a test clock, read in
@@ -131,26 +131,4 @@ function clockFrom(value: string | undefined): { now: () => number } | { problem
         };
     }
     return { now: () => fixed };
-}
-
-/** A date-time whose fields exist on the calendar (Date.parse rolls 2030-02-30 over to March). */
-function isCalendarDateTime(value: string): boolean {
-    const match = ISO_DATE_TIME.exec(value);
-    if (!match) {
-        return false;
-    }
-    const [year, month, day, hour, minute, second, offsetHours, offsetMinutes] = match.slice(1).map((part) => Number(part ?? 0));
-    const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
-    return (
-        month >= 1 &&
-        month <= 12 &&
-        day >= 1 &&
-        day <= daysInMonth &&
-        hour <= 23 &&
-        minute <= 59 &&
-        second <= 59 &&
-        offsetHours <= 23 &&
-        offsetMinutes <= 59 &&
-        !Number.isNaN(Date.parse(value))
-    );
 }

@@ -1,5 +1,5 @@
 import { ACCESS_LEVELS, ApiTokenInputs, ApiTokenPermission, RESOURCE_TYPES } from "../types";
-import { isUnknown, permissionKey } from "./values";
+import { isCalendarDateTime, isUnknown, permissionKey } from "./values";
 
 export { isUnknown, UNKNOWN_VALUE } from "./values";
 
@@ -16,7 +16,6 @@ export const MAX_NAME_LENGTH = 255;
 export const MAX_ROTATE_AFTER_DAYS = 36_500;
 export const MAX_EXPIRY_YEARS = 5;
 export const MAX_PERMISSIONS = 100;
-const ISO_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-](\d{2}):(\d{2}))$/;
 const DAY_MS = 86_400_000;
 
 export interface CheckFailure {
@@ -182,27 +181,6 @@ function checkExpiresAt(value: unknown, now: number, fail: (property: string, re
     } else if (time > now + MAX_EXPIRY_YEARS * 365.25 * DAY_MS) {
         fail("expiresAt", `must be at most ${MAX_EXPIRY_YEARS} years ahead, got ${String(value)}`);
     }
-}
-
-/** An RFC 3339 date-time whose fields exist on the calendar (Date.parse rolls 2027-02-30 over to March). */
-function isCalendarDateTime(value: string): boolean {
-    const match = ISO_DATE_TIME.exec(value);
-    if (!match) {
-        return false;
-    }
-    const [year, month, day, hour, minute, second, offsetHours, offsetMinutes] = match.slice(1).map((part) => Number(part ?? 0));
-    const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
-    return (
-        month >= 1 &&
-        month <= 12 &&
-        day >= 1 &&
-        day <= daysInMonth &&
-        hour <= 23 &&
-        minute <= 59 &&
-        second <= 59 &&
-        offsetHours <= 23 &&
-        offsetMinutes <= 59
-    );
 }
 
 function isPositiveInteger(value: unknown): value is number {

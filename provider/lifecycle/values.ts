@@ -45,3 +45,27 @@ function canonicalPermissions(value: unknown): string {
 export function describePermissions(list: readonly ApiTokenPermission[]): string {
     return list.length === 0 ? "none" : list.map((p) => `${p.resourceType} ${String(p.resourceId)} ${p.accessLevel}`).join(", ");
 }
+
+const ISO_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-](\d{2}):(\d{2}))$/i;
+
+/** An RFC 3339 date-time with a time zone whose fields exist on the calendar (Date.parse rolls 2030-02-30 over to March). */
+export function isCalendarDateTime(value: string): boolean {
+    const match = ISO_DATE_TIME.exec(value);
+    if (!match) {
+        return false;
+    }
+    const [year, month, day, hour, minute, second, offsetHours, offsetMinutes] = match.slice(1).map((part) => Number(part ?? 0));
+    const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
+    return (
+        month >= 1 &&
+        month <= 12 &&
+        day >= 1 &&
+        day <= daysInMonth &&
+        hour <= 23 &&
+        minute <= 59 &&
+        second <= 59 &&
+        offsetHours <= 23 &&
+        offsetMinutes <= 59 &&
+        !Number.isNaN(Date.parse(value))
+    );
+}
