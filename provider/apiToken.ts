@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { storedProvider } from "./state/facade";
-import { AccessLevel, ApiTokenPermission, ResourceType } from "./types";
+import { AccessLevel, ApiTokenPermission, ResourceType, RotationRecord } from "./types";
 
 /** One permission, as a resource input. */
 export interface ApiTokenPermissionArgs {
@@ -23,9 +23,17 @@ export interface ApiTokenArgs {
     /**
      * When the token stops working: an ISO 8601 date-time in the future, at most 5 years ahead.
      * Omitted means never. Changing it replaces the token. A token with an expiry cannot be reset,
-     * so its rotations are replacements.
+     * so a rotation issues a new token with the same expiry, in an update, and keeps the old one
+     * for the grace period.
      */
     expiresAt?: pulumi.Input<string>;
+    /**
+     * Rolling expiry: every token the resource issues expires this many days (1 to 1,826) after it
+     * was issued, and is renewed before then, at the first `pulumi up` once it is older than
+     * `rotateAfterDays` (default: expiresInDays less a sixth of it, at least a day; 90 → 75). Not
+     * with `expiresAt`. A change applies at the next renewal.
+     */
+    expiresInDays?: pulumi.Input<number>;
     /** Rotation trigger: any change of value (set, changed or removed) rotates the token in an update. */
     rotate?: pulumi.Input<string | number>;
     /** Rotate the token once its current value is older than this many days (checked at each preview and update). */
@@ -42,6 +50,7 @@ const API_TOKEN_PROPERTIES = [
     "expiresAt",
     "rotate",
     "rotateAfterDays",
+    "expiresInDays",
     "adoptTokenId",
     "tokenId",
     "token",
@@ -51,6 +60,10 @@ const API_TOKEN_PROPERTIES = [
     "valueExpiresAt",
     "previousTokenId",
     "previousTokenExpiresAt",
+    "previousTokenRetiredBy",
+    "rotationCount",
+    "nextRotationAt",
+    "rotationHistory",
     "stateVersion",
 ] as const;
 
@@ -90,6 +103,16 @@ export class ApiToken extends pulumi.dynamic.Resource {
     public readonly previousTokenId!: pulumi.Output<number | undefined>;
     /** After a rotation: when the replaced token stops working (ISO 8601). */
     public readonly previousTokenExpiresAt!: pulumi.Output<string | undefined>;
+    /** How the previous token ends: "expiry" (reset: the API expires it) or "delete" (renewed: deleted after its grace, or by destroy). */
+    public readonly previousTokenRetiredBy!: pulumi.Output<"expiry" | "delete" | undefined>;
+    /** The rolling lifetime in days, as given. */
+    public readonly expiresInDays!: pulumi.Output<number | undefined>;
+    /** Renewals of the value since the resource was created. */
+    public readonly rotationCount!: pulumi.Output<number>;
+    /** When the schedule renews the value (ISO 8601); null without a schedule. */
+    public readonly nextRotationAt!: pulumi.Output<string | null>;
+    /** The last 10 renewals, newest first (the first token included): id, last 4 digits, when, and why; never a value. */
+    public readonly rotationHistory!: pulumi.Output<RotationRecord[]>;
     /** The shape version of the outputs in state; each release reads every earlier one. */
     public readonly stateVersion!: pulumi.Output<number>;
 

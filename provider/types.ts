@@ -39,6 +39,21 @@ export interface IssuedApiToken extends ApiTokenInfo {
     token: string;
 }
 
+/** Why a token value was issued: the first token, or the cause of a renewal. */
+export type RotationCauseName = "created" | "adopted" | "trigger" | "age" | "expiry" | "reset-outside" | "recovered";
+
+/** One entry of `rotationHistory`: a token the resource issued or took over; never a value. */
+export interface RotationRecord {
+    /** The token's id. */
+    tokenId: number;
+    /** The last four characters of its value. */
+    last4Digits: string;
+    /** When it was issued (or adopted), ISO 8601. */
+    issuedAt: string;
+    /** Why. */
+    cause: RotationCauseName;
+}
+
 /**
  * The state the provider records for an `ApiToken`: every input echoed, plus what the API said.
  * Field names are the resource's output names.
@@ -50,6 +65,7 @@ export interface ApiTokenState {
     expiresAt: string | null;
     rotate?: string | number;
     rotateAfterDays?: number;
+    expiresInDays?: number;
     adoptTokenId?: number;
     tokenId: number;
     token: string;
@@ -60,6 +76,17 @@ export interface ApiTokenState {
     valueExpiresAt: string | null;
     previousTokenId?: number;
     previousTokenExpiresAt?: string;
+    /**
+     * How the previous token ends: "expiry" after a reset (the API expires it), "delete" after a
+     * renewal (the provider deletes it once its grace ends, or at destroy).
+     */
+    previousTokenRetiredBy?: "expiry" | "delete";
+    /** Renewals of the value since the resource was created. */
+    rotationCount: number;
+    /** When the schedule renews the value (ISO 8601), or null without a schedule. */
+    nextRotationAt: string | null;
+    /** The last renewals, newest first (the first token included). */
+    rotationHistory: RotationRecord[];
     /** The shape version of these outputs (see lifecycle/stateVersion.ts). */
     stateVersion: number;
 }
@@ -72,6 +99,7 @@ export interface ApiTokenInputs {
     expiresAt?: string;
     rotate?: string | number;
     rotateAfterDays?: number;
+    expiresInDays?: number;
     adoptTokenId?: number;
     /** The Pulumi resource's name, given by the resource class; lines about a change name it. */
     __resourceName?: string;

@@ -7,6 +7,3 @@ export interface OperationContext {
     /** Tells the user something they should know; one line, no secrets. */
     notify: (line: string) => void;
 }
-
-/** The grace the API gives an old token after a reset (the vendor documents 12 hours). */
-export const RESET_GRACE_MS = 12 * 3_600_000;

@@ -2,6 +2,7 @@ import { MailtrapApiError } from "../client/errors";
 import { ApiTokenInfo, ApiTokenInputs, ApiTokenState, IssuedApiToken } from "../types";
 import { OperationContext } from "./context";
 import { describeTokens, highestSeenTokenId, isHeld, isReplacementCreate, leftoverAdvice, noteTokenId } from "./ownership";
+import { DAY_MS, expiryForNewToken, firstEvidence, recordOf } from "./schedule";
 import { aboutResource, describeResource, stateFor } from "./tokenState";
 import { describePermissions, sameInstant, samePermissions } from "./values";
 
@@ -23,7 +24,11 @@ export async function createApiToken(ctx: OperationContext, inputs: ApiTokenInpu
         );
     }
     const issued = await issueToken(ctx, inputs);
-    return stateFor(inputs, issued, { token: issued.token, issuedAt: ctx.now });
+    return stateFor(inputs, issued, {
+        token: issued.token,
+        issuedAt: ctx.now,
+        evidence: firstEvidence(recordOf(issued, ctx.now, "created")),
+    });
 }
 
 async function adoptApiToken(ctx: OperationContext, inputs: ApiTokenInputs, tokenId: number): Promise<ApiTokenState> {
@@ -49,7 +54,15 @@ async function adoptApiToken(ctx: OperationContext, inputs: ApiTokenInputs, toke
             `resources are ${describePermissions(live.resources)} but the inputs say ${describePermissions(inputs.resources ?? [])}`,
         );
     }
-    if (!sameInstant(live.expiresAt, inputs.expiresAt ?? null)) {
+    if (inputs.expiresInDays !== undefined) {
+        // A rolling token adopts only a token that expires within one lifetime from now.
+        const latest = ctx.now + inputs.expiresInDays * DAY_MS;
+        if (live.expiresAt === null || Date.parse(live.expiresAt) > latest) {
+            differences.push(
+                `expiresAt is ${live.expiresAt ?? "never"} but expiresInDays ${inputs.expiresInDays} needs a token that expires by ${new Date(latest).toISOString()}`,
+            );
+        }
+    } else if (!sameInstant(live.expiresAt, inputs.expiresAt ?? null)) {
         differences.push(`expiresAt is ${live.expiresAt ?? "never"} but the inputs say ${inputs.expiresAt ?? "never"}`);
     }
     if (differences.length > 0) {
@@ -58,7 +71,7 @@ async function adoptApiToken(ctx: OperationContext, inputs: ApiTokenInputs, toke
         );
     }
     // The API never shows a value again: `token` stays empty until the first rotation.
-    return stateFor(inputs, live, { token: "", issuedAt: ctx.now });
+    return stateFor(inputs, live, { token: "", issuedAt: ctx.now, evidence: firstEvidence(recordOf(live, ctx.now, "adopted")) });
 }
 
 /**
@@ -68,7 +81,7 @@ async function adoptApiToken(ctx: OperationContext, inputs: ApiTokenInputs, toke
  * once more, up to CREATE_ATTEMPTS.
  */
 export async function issueToken(ctx: OperationContext, inputs: ApiTokenInputs): Promise<IssuedApiToken> {
-    const request = { name: inputs.name, resources: inputs.resources ?? [], expiresAt: inputs.expiresAt ?? null };
+    const request = { name: inputs.name, resources: inputs.resources ?? [], expiresAt: expiryForNewToken(inputs, ctx.now) };
     // Ids only grow: a token the lost create made lies above every id seen before it.
     const floor = highestSeenTokenId(inputs.accountId);
     const label = describeResource(inputs.__resourceName, inputs.name);
@@ -122,7 +135,7 @@ async function describeLeftovers(
         (t) =>
             t.name === inputs.name &&
             samePermissions(t.resources, inputs.resources ?? []) &&
-            sameInstant(t.expiresAt, inputs.expiresAt ?? null) &&
+            sameInstant(t.expiresAt, expiryForNewToken(inputs, ctx.now)) &&
             !isHeld(t.id) &&
             (above === undefined || t.id > above) &&
             (below === undefined || t.id < below),

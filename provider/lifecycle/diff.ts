@@ -1,8 +1,7 @@
 import { ApiTokenState } from "../types";
+import { DAY_MS, declaresExpiry, effectiveRotateAfterDays, expiryWarning, nextRotationMs, retirementDue, ScheduleInputs } from "./schedule";
 import { describeResource } from "./tokenState";
 import { isUnknown, sameInstant, samePermissions } from "./values";
-
-const DAY_MS = 86_400_000;
 
 /** Inputs whose change needs a new token: the API cannot change them on an existing one. */
 export const REPLACE_INPUTS = ["name", "accountId", "resources", "expiresAt"] as const;
@@ -10,7 +9,10 @@ export const REPLACE_INPUTS = ["name", "accountId", "resources", "expiresAt"] as
 /** Why the live token's value must be renewed, if it must. */
 export type RotationCause =
     | { kind: "trigger" }
-    | { kind: "age"; ageDays: number; rotateAfterDays: number }
+    /** `daysLeft`: for a token with an expiry, how long the live value still works. */
+    | { kind: "age"; ageDays: number; rotateAfterDays: number; daysLeft?: number }
+    /** The live token expired before any `pulumi up` renewed it. */
+    | { kind: "expiry"; expiredAt: string }
     | { kind: "reset-outside"; valueExpiresAt: string }
     /** Created without a value the provider could read (a create that did not finish). */
     | { kind: "no-value" };
@@ -19,49 +21,60 @@ export interface ApiTokenDiff {
     changes: boolean;
     replaces: string[];
     rotation?: RotationCause;
-    /** Lines for the user explaining a rotation the engine's own diff cannot show. */
+    /** The previous token's grace has ended and it is deleted in this update. */
+    retiresPrevious: boolean;
+    /** Lines for the user explaining a change the engine's own diff cannot show, and warnings. */
     notices: string[];
 }
 
 /**
  * Decides what an update means, from the old outputs and the new (checked) inputs, without calling
- * the API: a replace when a replace input changed; a rotation (an update that resets the token)
- * when the trigger changed, the value is older than `rotateAfterDays`, or the token was reset
- * outside Pulumi; else no change. A rotation of a token that has an expiry is a replacement,
- * because the API cannot reset it; a replace plus a rotation is one replacement.
+ * the API: a replace when a replace input changed; an update when the value must be renewed (the
+ * trigger changed, the schedule is due, the token expired or was reset outside Pulumi) or a
+ * renewed token's predecessor is due for retirement; else no change. A renewal of a token with an
+ * expiry issues a new token in an update (the API cannot reset it); a replace plus a renewal is one
+ * replacement.
  */
 export function diffApiToken(olds: Partial<ApiTokenState>, news: Record<string, unknown>, now: number): ApiTokenDiff {
     const replaces = REPLACE_INPUTS.filter((key) => changed(key, olds[key], news[key]));
     const rotation = rotationCause(olds, news, now);
     const label = `mailtrap: ${describeResource(typeof news.__resourceName === "string" ? news.__resourceName : undefined, olds.name, olds.tokenId)}`;
     const notices: string[] = [];
+    const warning = expiryWarning(olds, scheduleOf(news), now, `${label}: warning: it`);
+    if (warning) {
+        notices.push(warning);
+    }
     if (replaces.length > 0) {
         if (rotation) {
             notices.push(
-                `${label} will be replaced (${replaces.join(", ")} changed); the replacement also renews its value (${describeCause(rotation)})`,
+                `${label} will be replaced (${replaces.join(", ")} changed); the replacement also renews its value (${describeCause(rotation, news)})`,
             );
         }
-        return { changes: true, replaces, rotation, notices };
+        return { changes: true, replaces, rotation, retiresPrevious: false, notices };
     }
-    if (!rotation) {
-        return { changes: false, replaces: [], notices };
-    }
-    if (hasExpiry(olds)) {
-        const key = rotation.kind === "trigger" ? "rotate" : rotation.kind === "no-value" ? "token" : "rotateAfterDays";
+    if (typeof news.expiresInDays === "number" && typeof olds.expiresInDays === "number" && news.expiresInDays !== olds.expiresInDays) {
         notices.push(
-            `${label} will be replaced to rotate (${describeCause(rotation)}): it has an expiry, and the API cannot reset a token with an expiry; the new token is created before the old one is deleted`,
+            `${label}: expiresInDays changed from ${olds.expiresInDays} to ${news.expiresInDays}; the new lifetime applies at the next renewal`,
         );
-        return { changes: true, replaces: [key], rotation, notices };
     }
-    notices.push(`${label} will rotate: ${describeCause(rotation)}`);
-    return { changes: true, replaces: [], rotation, notices };
+    const retiresPrevious = retirementDue(olds, now);
+    if (retiresPrevious) {
+        notices.push(`${label} retires previous token ${String(olds.previousTokenId)}, grace ended`);
+    }
+    if (rotation) {
+        notices.push(`${label} will rotate: ${describeCause(rotation, news)}`);
+    }
+    return { changes: rotation !== undefined || retiresPrevious, replaces: [], rotation, retiresPrevious, notices };
 }
 
 /** Why the value must be renewed now, if it must; the same rule serves diff and update. */
 export function rotationCause(olds: Partial<ApiTokenState>, news: Record<string, unknown>, now: number): RotationCause | undefined {
     // First: a token reset outside Pulumi cannot be reset again, whatever else asks for a rotation.
-    if (olds.valueExpiresAt && !hasExpiry(olds)) {
+    if (olds.valueExpiresAt && !declaresExpiry(olds)) {
         return { kind: "reset-outside", valueExpiresAt: olds.valueExpiresAt };
+    }
+    if (olds.valueExpiresAt && Date.parse(olds.valueExpiresAt) <= now) {
+        return { kind: "expiry", expiredAt: olds.valueExpiresAt };
     }
     // An adopted token has no value by design, until its first rotation is asked for.
     if (olds.token === "" && olds.adoptTokenId === undefined && olds.tokenId !== undefined) {
@@ -70,23 +83,28 @@ export function rotationCause(olds: Partial<ApiTokenState>, news: Record<string,
     if (!sameTrigger(olds.rotate, news.rotate)) {
         return { kind: "trigger" };
     }
-    const limit = news.rotateAfterDays;
+    const schedule = scheduleOf(news);
+    const rotateAfterDays = effectiveRotateAfterDays(schedule);
     const issuedAt = olds.issuedAt ? Date.parse(olds.issuedAt) : NaN;
-    if (typeof limit === "number" && limit > 0 && !Number.isNaN(issuedAt)) {
-        const ageDays = (now - issuedAt) / DAY_MS;
-        if (ageDays > limit) {
-            return { kind: "age", ageDays, rotateAfterDays: limit };
-        }
+    const due = nextRotationMs(schedule, issuedAt, olds.valueExpiresAt);
+    if (rotateAfterDays !== undefined && due !== null && now > due) {
+        const daysLeft = olds.valueExpiresAt ? (Date.parse(olds.valueExpiresAt) - now) / DAY_MS : undefined;
+        return { kind: "age", ageDays: (now - issuedAt) / DAY_MS, rotateAfterDays, daysLeft };
     }
     return undefined;
 }
 
-export function describeCause(cause: RotationCause): string {
+export function describeCause(cause: RotationCause, news: Record<string, unknown> = {}): string {
+    const rolling = typeof news.expiresInDays === "number" ? ` with a new ${news.expiresInDays}-day token` : "";
     switch (cause.kind) {
         case "trigger":
-            return "its rotate trigger changed";
+            return `its rotate trigger changed${rolling ? `: renewed${rolling}` : ""}`;
         case "age":
-            return `its value is ${cause.ageDays.toFixed(1)} days old and rotateAfterDays is ${cause.rotateAfterDays}`;
+            return rolling && cause.daysLeft !== undefined
+                ? `it is ${cause.ageDays.toFixed(1)} days old, expires in ${cause.daysLeft.toFixed(1)} days: renewed${rolling}`
+                : `its value is ${cause.ageDays.toFixed(1)} days old and rotateAfterDays is ${cause.rotateAfterDays}${rolling ? `: renewed${rolling}` : ""}`;
+        case "expiry":
+            return `it expired at ${cause.expiredAt} before any pulumi up renewed it: a new token is issued${rolling}`;
         case "reset-outside":
             return `it was reset outside Pulumi and its stored value stops working at ${cause.valueExpiresAt}; a new token is issued in its place, and whatever the outside reset made is left alone`;
         case "no-value":
@@ -94,8 +112,13 @@ export function describeCause(cause: RotationCause): string {
     }
 }
 
-function hasExpiry(olds: Partial<ApiTokenState>): boolean {
-    return olds.expiresAt !== undefined && olds.expiresAt !== null;
+/** The schedule the new inputs declare. */
+export function scheduleOf(news: Record<string, unknown>): ScheduleInputs {
+    return {
+        expiresAt: typeof news.expiresAt === "string" ? news.expiresAt : undefined,
+        expiresInDays: typeof news.expiresInDays === "number" ? news.expiresInDays : undefined,
+        rotateAfterDays: typeof news.rotateAfterDays === "number" ? news.rotateAfterDays : undefined,
+    };
 }
 
 function changed(key: (typeof REPLACE_INPUTS)[number], old: unknown, value: unknown): boolean {

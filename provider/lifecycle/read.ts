@@ -36,7 +36,11 @@ export async function readApiToken(
             resources: live.resources,
             ...(live.expiresAt ? { expiresAt: live.expiresAt } : {}),
         };
-        return { id, state: stateFor(inputs, live, { token: "", issuedAt: ctx.now }), inputs: compact(inputs) };
+        return {
+            id,
+            state: stateFor(inputs, live, { token: "", issuedAt: ctx.now, evidence: { rotationCount: 0, rotationHistory: [] } }),
+            inputs: compact(inputs),
+        };
     }
     const state: ApiTokenState = {
         ...(props as ApiTokenState),

@@ -1,37 +1,74 @@
 import { MailtrapApiError } from "../client/errors";
-import { ApiTokenInfo, ApiTokenInputs, ApiTokenState, IssuedApiToken } from "../types";
-import { OperationContext, RESET_GRACE_MS } from "./context";
+import { ApiTokenInfo, ApiTokenInputs, ApiTokenState, IssuedApiToken, RotationCauseName } from "../types";
+import { OperationContext } from "./context";
 import { issueToken } from "./create";
 import { RotationCause, rotationCause } from "./diff";
 import { describeTokens, highestSeenTokenId, isHeld, leftoverAdvice, noteTokenId } from "./ownership";
-import { aboutResource, describeResource, PreviousToken, previousOf, stateFor, tokenInfoOf } from "./tokenState";
+import { declaresExpiry, GRACE_MS, recordOf, retirementDue, withRenewal } from "./schedule";
+import { aboutResource, describeResource, evidenceOf, PreviousToken, previousOf, stateFor, tokenInfoOf } from "./tokenState";
 import { samePermissions } from "./values";
 
 /**
- * Renews the token's value: one reset in the normal case. Only the token the state holds is
- * reset; a token already reset outside Pulumi gets a new token in its place.
+ * Renews the token's value when it must be: one reset for a token without an expiry; a new token,
+ * the old one kept for the grace period, for a token with one (the API cannot reset it). Only the
+ * token the state holds is reset; a token already reset outside Pulumi gets a new token in its
+ * place. A renewed token's predecessor whose grace has ended is deleted first.
  */
-export async function rotateApiToken(ctx: OperationContext, olds: ApiTokenState, inputs: ApiTokenInputs): Promise<ApiTokenState> {
+export async function rotateApiToken(ctx: OperationContext, stored: ApiTokenState, inputs: ApiTokenInputs): Promise<ApiTokenState> {
+    let olds = stored;
+    if (retirementDue(olds, ctx.now)) {
+        await deleteHeldToken(ctx, olds.accountId, olds.previousTokenId!);
+        olds = withoutPrevious(olds);
+    }
     const cause = rotationCause(olds, inputs as unknown as Record<string, unknown>, ctx.now);
     if (!cause) {
-        return stateFor(inputs, tokenInfoOf(olds), { token: olds.token, issuedAt: Date.parse(olds.issuedAt), previous: previousOf(olds) });
+        return stateFor(inputs, tokenInfoOf(olds), {
+            token: olds.token,
+            issuedAt: Date.parse(olds.issuedAt),
+            previous: previousOf(olds),
+            evidence: evidenceOf(olds),
+        });
+    }
+    const displaced = previousOf(olds);
+    if (displaced?.retiredBy === "delete") {
+        // State has room for one previous token: a renewed one still in its grace would be lost from
+        // it, so it is deleted before the renewal (if the renewal then fails, its 404 counts as done).
+        ctx.notify(
+            aboutResource(
+                label(olds, inputs),
+                `previous token ${displaced.id} is deleted before its grace ends: the value is renewed again`,
+            ),
+        );
+        await deleteHeldToken(ctx, olds.accountId, displaced.id);
     }
     const { issued, previous } = await renewValue(ctx, olds, inputs, cause);
-    return stateFor(inputs, issued, { token: issued.token, issuedAt: ctx.now, previous });
+    const evidence = withRenewal(olds, recordOf(issued, ctx.now, CAUSE_NAMES[cause.kind]));
+    return stateFor(inputs, issued, { token: issued.token, issuedAt: ctx.now, previous, evidence });
 }
+
+const CAUSE_NAMES: Record<RotationCause["kind"], RotationCauseName> = {
+    trigger: "trigger",
+    age: "age",
+    expiry: "expiry",
+    "reset-outside": "reset-outside",
+    "no-value": "recovered",
+};
 
 async function renewValue(
     ctx: OperationContext,
     olds: ApiTokenState,
     inputs: ApiTokenInputs,
     cause: RotationCause,
-): Promise<{ issued: IssuedApiToken; previous: PreviousToken }> {
+): Promise<{ issued: IssuedApiToken; previous?: PreviousToken }> {
     const { accountId, tokenId } = olds;
     if (cause.kind === "reset-outside") {
         return {
             issued: await issueInPlaceOfReset(ctx, olds, inputs, tokenId),
-            previous: { id: tokenId, expiresAt: cause.valueExpiresAt },
+            previous: { id: tokenId, expiresAt: cause.valueExpiresAt, retiredBy: "expiry" },
         };
+    }
+    if (olds.valueExpiresAt || declaresExpiry(inputs)) {
+        return renewWithNewToken(ctx, olds, inputs, cause);
     }
     // Ids above this one can only come from resets or creates made after it.
     const watermark = Math.max(tokenId, highestSeenTokenId(accountId) ?? 0);
@@ -43,7 +80,7 @@ async function renewValue(
         }
         // Find out whether the reset happened: a reset token carries an expiry.
         const live = await ctx.client.getToken(accountId, tokenId);
-        const previous = { id: tokenId, expiresAt: live.expiresAt ?? "" };
+        const previous: PreviousToken = { id: tokenId, expiresAt: live.expiresAt ?? "", retiredBy: "expiry" };
         if (live.expiresAt === null) {
             if (error.status === 422) {
                 throw error;
@@ -61,6 +98,47 @@ async function renewValue(
     }
 }
 
+/**
+ * A token with an expiry cannot be reset: a new token is issued (with the fixed expiry, or a fresh
+ * rolling one) before the old one stops working. The old one stays valid for the grace period
+ * (or until its own expiry, if sooner) and is deleted at the first update after it, or by destroy.
+ * An old token that has already expired is deleted at once.
+ */
+async function renewWithNewToken(
+    ctx: OperationContext,
+    olds: ApiTokenState,
+    inputs: ApiTokenInputs,
+    cause: RotationCause,
+): Promise<{ issued: IssuedApiToken; previous?: PreviousToken }> {
+    const issued = await issueToken(ctx, inputs);
+    if (cause.kind === "expiry") {
+        await deleteHeldToken(ctx, olds.accountId, olds.tokenId);
+        return { issued };
+    }
+    const graceEnds = ctx.now + GRACE_MS;
+    const ownExpiry = olds.valueExpiresAt ? Date.parse(olds.valueExpiresAt) : Infinity;
+    return {
+        issued,
+        previous: { id: olds.tokenId, expiresAt: new Date(Math.min(graceEnds, ownExpiry)).toISOString(), retiredBy: "delete" },
+    };
+}
+
+/** Deletes a token the state holds; one already gone counts as deleted. */
+export async function deleteHeldToken(ctx: OperationContext, accountId: number, tokenId: number): Promise<void> {
+    try {
+        await ctx.client.deleteToken(accountId, tokenId);
+    } catch (error) {
+        if (!(error instanceof MailtrapApiError && error.isNotFound)) {
+            throw error;
+        }
+    }
+}
+
+function withoutPrevious(state: ApiTokenState): ApiTokenState {
+    const { previousTokenId: _id, previousTokenExpiresAt: _expiresAt, previousTokenRetiredBy: _retiredBy, ...rest } = state;
+    return rest as ApiTokenState;
+}
+
 async function resetHeldToken(ctx: OperationContext, accountId: number, tokenId: number): Promise<IssuedApiToken> {
     const issued = await ctx.client.resetToken(accountId, tokenId);
     noteTokenId(accountId, issued.id, true);
@@ -68,7 +146,7 @@ async function resetHeldToken(ctx: OperationContext, accountId: number, tokenId:
 }
 
 function graceFrom(ctx: OperationContext, tokenId: number): PreviousToken {
-    return { id: tokenId, expiresAt: new Date(ctx.now + RESET_GRACE_MS).toISOString() };
+    return { id: tokenId, expiresAt: new Date(ctx.now + GRACE_MS).toISOString(), retiredBy: "expiry" };
 }
 
 /**

@@ -5,13 +5,25 @@ import { ApiTokenState } from "../types";
  * release reads every earlier version: a change of the outputs' shape bumps this, adds the upgrader
  * from the previous version below, and adds a golden state fixture (tests/fixtures/states).
  */
-export const STATE_VERSION = 1;
+export const STATE_VERSION = 2;
 
 /**
  * UPGRADERS[v] turns a state of version v into version v + 1. Version 0 is a state without
- * `stateVersion`, written before it existed; its shape is that of version 1.
+ * `stateVersion`, written before it existed; its shape is that of version 1. Version 2 adds the
+ * rotation evidence (none is known for what came before) and how the previous token ends (a
+ * version 1 previous token always came from a reset).
  */
-const UPGRADERS: ReadonlyArray<(state: Record<string, unknown>) => Record<string, unknown>> = [(state) => ({ ...state, stateVersion: 1 })];
+const UPGRADERS: ReadonlyArray<(state: Record<string, unknown>) => Record<string, unknown>> = [
+    (state) => ({ ...state, stateVersion: 1 }),
+    (state) => ({
+        ...state,
+        rotationCount: 0,
+        rotationHistory: [],
+        nextRotationAt: null,
+        ...(state.previousTokenId !== undefined ? { previousTokenRetiredBy: "expiry" } : {}),
+        stateVersion: 2,
+    }),
+];
 
 /** The stored outputs in the shape this release works with; refuses a state from a newer release. */
 export function upgradeState<T extends Partial<ApiTokenState>>(stored: T): T {

@@ -1,18 +1,28 @@
-import { ApiTokenInfo, ApiTokenInputs, ApiTokenState } from "../types";
+import { ApiTokenInfo, ApiTokenInputs, ApiTokenState, RotationRecord } from "../types";
+import { nextRotationMs } from "./schedule";
 import { STATE_VERSION } from "./stateVersion";
 
-/** The previous token of a rotation and the end of its grace period. */
+/** The previous token of a rotation, the end of its grace period, and how it ends. */
 export interface PreviousToken {
     id: number;
     expiresAt: string;
+    /** "expiry": reset, the API expires it; "delete": renewed, the provider deletes it after the grace. */
+    retiredBy: "expiry" | "delete";
 }
 
-/** The outputs recorded for a live token: every input echoed, plus what the API said. */
+/** The rotation evidence carried from state to state. */
+export interface Evidence {
+    rotationCount: number;
+    rotationHistory: RotationRecord[];
+}
+
+/** The outputs recorded for a live token: every input echoed, plus what the API said and the evidence. */
 export function stateFor(
     inputs: ApiTokenInputs,
     live: ApiTokenInfo,
-    value: { token: string; issuedAt: number; previous?: PreviousToken },
+    value: { token: string; issuedAt: number; previous?: PreviousToken; evidence: Evidence },
 ): ApiTokenState {
+    const nextRotation = nextRotationMs(inputs, value.issuedAt, live.expiresAt);
     return compact({
         name: inputs.name,
         accountId: inputs.accountId,
@@ -20,6 +30,7 @@ export function stateFor(
         expiresAt: inputs.expiresAt ?? null,
         rotate: inputs.rotate,
         rotateAfterDays: inputs.rotateAfterDays,
+        expiresInDays: inputs.expiresInDays,
         adoptTokenId: inputs.adoptTokenId,
         tokenId: live.id,
         token: value.token,
@@ -29,6 +40,10 @@ export function stateFor(
         valueExpiresAt: live.expiresAt,
         previousTokenId: value.previous?.id,
         previousTokenExpiresAt: value.previous?.expiresAt,
+        previousTokenRetiredBy: value.previous?.retiredBy,
+        rotationCount: value.evidence.rotationCount,
+        nextRotationAt: nextRotation === null ? null : new Date(nextRotation).toISOString(),
+        rotationHistory: value.evidence.rotationHistory,
         stateVersion: STATE_VERSION,
     }) as unknown as ApiTokenState;
 }
@@ -47,8 +62,12 @@ export function tokenInfoOf(state: ApiTokenState): ApiTokenInfo {
 
 export function previousOf(state: ApiTokenState): PreviousToken | undefined {
     return state.previousTokenId !== undefined && state.previousTokenExpiresAt !== undefined
-        ? { id: state.previousTokenId, expiresAt: state.previousTokenExpiresAt }
+        ? { id: state.previousTokenId, expiresAt: state.previousTokenExpiresAt, retiredBy: state.previousTokenRetiredBy ?? "expiry" }
         : undefined;
+}
+
+export function evidenceOf(state: Partial<ApiTokenState>): Evidence {
+    return { rotationCount: state.rotationCount ?? 0, rotationHistory: state.rotationHistory ?? [] };
 }
 
 /** The inputs a state echoes, for the engine's next diff. */
@@ -60,6 +79,7 @@ export function inputsOf(state: Partial<ApiTokenState>): Partial<ApiTokenInputs>
         expiresAt: state.expiresAt ?? undefined,
         rotate: state.rotate,
         rotateAfterDays: state.rotateAfterDays,
+        expiresInDays: state.expiresInDays,
         adoptTokenId: state.adoptTokenId,
     };
 }

@@ -1,9 +1,19 @@
 import { ACCESS_LEVELS, ApiTokenInputs, ApiTokenPermission, RESOURCE_TYPES } from "../types";
+import { defaultRotateAfterDays } from "./schedule";
 import { isCalendarDateTime, isUnknown, permissionKey } from "./values";
 
 export { isUnknown, UNKNOWN_VALUE } from "./values";
 
-export const INPUT_NAMES = ["name", "accountId", "resources", "expiresAt", "rotate", "rotateAfterDays", "adoptTokenId"] as const;
+export const INPUT_NAMES = [
+    "name",
+    "accountId",
+    "resources",
+    "expiresAt",
+    "expiresInDays",
+    "rotate",
+    "rotateAfterDays",
+    "adoptTokenId",
+] as const;
 const PERMISSION_FIELDS = ["resourceType", "resourceId", "accessLevel"];
 /**
  * Set by the engine or the resource class, not the user: `__provider`, and `__resourceName`, the Pulumi
@@ -14,6 +24,8 @@ const RESERVED: readonly string[] = ["__provider", "__resourceName"];
 
 export const MAX_NAME_LENGTH = 255;
 export const MAX_ROTATE_AFTER_DAYS = 36_500;
+/** Five years, the API's longest expiry. */
+export const MAX_EXPIRES_IN_DAYS = 1_826;
 export const MAX_EXPIRY_YEARS = 5;
 export const MAX_PERMISSIONS = 100;
 const DAY_MS = 86_400_000;
@@ -87,6 +99,23 @@ export function checkApiTokenInputs(
     if (days !== undefined && days !== null && !isUnknown(days)) {
         if (typeof days !== "number" || !Number.isFinite(days) || days <= 0 || days > MAX_ROTATE_AFTER_DAYS) {
             fail("rotateAfterDays", `must be a positive number of days, at most ${MAX_ROTATE_AFTER_DAYS}, got ${describe(days)}`);
+        }
+    }
+
+    const lifetime = news.expiresInDays;
+    if (lifetime !== undefined && lifetime !== null && !isUnknown(lifetime)) {
+        if (!isPositiveInteger(lifetime) || lifetime > MAX_EXPIRES_IN_DAYS) {
+            fail("expiresInDays", `must be a whole number of days from 1 to ${MAX_EXPIRES_IN_DAYS}, got ${describe(lifetime)}`);
+        } else if (news.expiresAt !== undefined && news.expiresAt !== null) {
+            fail(
+                "expiresInDays",
+                "cannot be given together with expiresAt: use expiresAt for a fixed expiry, or expiresInDays for one that rolls with each renewal",
+            );
+        } else if (typeof days === "number" && Number.isFinite(days) && days >= lifetime) {
+            fail(
+                "rotateAfterDays",
+                `must be less than expiresInDays (${lifetime}), got ${days}: a token must be renewed before it expires (leave rotateAfterDays out for the default, ${defaultRotateAfterDays(lifetime)})`,
+            );
         }
     }
 

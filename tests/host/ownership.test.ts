@@ -267,7 +267,7 @@ describe("a stack touches only the tokens its state holds", () => {
             expect(stack.emulator.isTokenValueLive(step.resource!.outputs.token as string)).toBe(true);
         });
 
-        it("rotating an adopted token with an expiry replaces it with a new token; state names a live token", async () => {
+        it("rotating an adopted token with an expiry issues a new token in an update, keeping the adopted one for its grace", async () => {
             const expiresAt = new Date(stack.emulator.now() + 30 * 86_400_000).toISOString();
             const { resource, token } = await adopted({ expiresAt });
             stack.emulator.clearRequests();
@@ -278,10 +278,11 @@ describe("a stack touches only the tokens its state holds", () => {
                 resource,
             );
 
-            expect(step.kind).toBe("replace");
+            expect(step.kind).toBe("update");
+            expect(stack.emulator.requests.map((r) => `${r.method} ${r.path}`)).toEqual([`POST ${TOKENS}`]);
             const outputs = step.resource!.outputs;
             expect(outputs.tokenId).not.toBe(token.id);
-            expect(stack.emulator.getToken(ACCOUNT, outputs.tokenId as number)).toBeDefined();
+            expect(outputs.previousTokenId).toBe(token.id);
             expect(stack.emulator.isTokenValueLive(outputs.token as string)).toBe(true);
         });
 

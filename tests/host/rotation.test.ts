@@ -1,4 +1,4 @@
-import { Engine, RecordedResource, Step } from "../harness/engine";
+import { Engine, RecordedResource } from "../harness/engine";
 import { PropertyMap, ProviderHost } from "../harness/providerHost";
 import { startStack, TestStack } from "../harness/stack";
 
@@ -218,88 +218,129 @@ describe("ApiToken rotation through the dynamic-provider host", () => {
     describe("an expiring token (expiresAt set)", () => {
         const expiring = { ...inputs, expiresAt: new Date(T0 + 365 * DAY_MS).toISOString() };
 
-        /**
-         * Runs `register` and, at the moment the engine deletes the old token (after the create),
-         * records what a consumer would see: whether the old value still authenticates and which
-         * requests had been made.
-         */
-        async function registerWatchingDelete(engine: Engine, programInputs: PropertyMap, prior: RecordedResource) {
-            const atDelete: { oldValueLive?: boolean; requestsBefore?: string[]; newTokenLive?: boolean } = {};
-            const host = engine.host;
-            const realDelete = host.delete.bind(host);
-            host.delete = async (id, urn, properties) => {
-                atDelete.oldValueLive = stack.emulator.isTokenValueLive(prior.outputs.token as string);
-                atDelete.requestsBefore = stack.emulator.requests.map((r) => r.method);
-                const created = stack.emulator
-                    .listTokens(ACCOUNT)
-                    .filter((t) => t.name === prior.outputs.name && t.id !== prior.outputs.tokenId);
-                atDelete.newTokenLive = created.length === 1 && stack.emulator.isTokenValueLive(created[0].token);
-                return realDelete(id, urn, properties);
-            };
-            try {
-                const run = await requestsOf(() => engine.register("token", programInputs, prior));
-                return { ...run, atDelete };
-            } finally {
-                host.delete = realDelete;
-            }
-        }
-
-        function expectCreateThenDelete(
-            run: {
-                result: Step;
-                requests: { method: string; path: string }[];
-                atDelete: { oldValueLive?: boolean; requestsBefore?: string[]; newTokenLive?: boolean };
-            },
-            prior: RecordedResource,
-        ): void {
-            expect(run.result.kind).toBe("replace");
-            expect(run.requests).toEqual([
-                { method: "POST", path: tokensPath },
-                { method: "DELETE", path: `${tokensPath}/${String(prior.outputs.tokenId)}` },
-            ]);
-            // When the engine deleted the old token the new one existed, and the old value still worked.
-            expect(run.atDelete).toEqual({ oldValueLive: true, requestsBefore: ["POST"], newTokenLive: true });
-            const outputs = run.result.resource!.outputs;
-            expect(outputs.tokenId).not.toBe(prior.outputs.tokenId);
-            expect(stack.emulator.isTokenValueLive(outputs.token as string)).toBe(true);
-            expect(stack.emulator.isTokenValueLive(prior.outputs.token as string)).toBe(false);
-            expect(stack.emulator.getToken(ACCOUNT, prior.outputs.tokenId as number)).toBeUndefined();
-            expect(stack.emulator.getToken(ACCOUNT, outputs.tokenId as number)!.expires_at).toBe(expiring.expiresAt);
-        }
-
-        it("is rotated by replacement when its trigger changes: create, then delete, the old value alive until the new one exists", async () => {
+        it("is rotated in an update when its trigger changes: a new token with the same expiry, the old one kept for the grace period", async () => {
             const resource = await create(expiring);
             expect(stack.emulator.getToken(ACCOUNT, Number(resource.id))!.expires_at).toBe(expiring.expiresAt);
 
             const preview = await requestsOf(() =>
                 stack.engine.register("token", { ...expiring, rotate: "2" }, resource, { preview: true }),
             );
-            expect(preview.result.kind).toBe("replace");
-            expect(preview.result.diff).toMatchObject({ changes: "some", replaces: ["rotate"], deleteBeforeReplace: false });
+            expect(preview.result.kind).toBe("update");
+            expect(preview.result.diff).toMatchObject({ changes: "some", replaces: [] });
             expect(preview.requests).toEqual([]);
 
-            const run = await registerWatchingDelete(stack.engine, { ...expiring, rotate: "2" }, resource);
-            expectCreateThenDelete(run, resource);
-            expect(run.result.resource!.outputs.rotate).toBe("2");
+            const up = await requestsOf(() => stack.engine.register("token", { ...expiring, rotate: "2" }, resource));
+            expect(up.result.kind).toBe("update");
+            expect(up.requests).toEqual([{ method: "POST", path: tokensPath }]);
+            const outputs = up.result.resource!.outputs;
+            expect(up.result.resource!.id).toBe(resource.id);
+            expect(stack.emulator.getToken(ACCOUNT, outputs.tokenId as number)!.expires_at).toBe(expiring.expiresAt);
+            expect(stack.emulator.isTokenValueLive(outputs.token as string)).toBe(true);
+            // Anything outside the stack still holding the old value keeps working through the grace period.
+            expect(stack.emulator.isTokenValueLive(resource.outputs.token as string)).toBe(true);
+            expect(outputs).toMatchObject({
+                previousTokenId: resource.outputs.tokenId,
+                previousTokenExpiresAt: new Date(T0 + 12 * HOUR_MS).toISOString(),
+                previousTokenRetiredBy: "delete",
+                rotationCount: 1,
+            });
         });
 
-        it("is rotated by replacement when its age passes rotateAfterDays, and the preview says so", async () => {
+        it("is rotated in an update when its age passes rotateAfterDays, and the preview says so", async () => {
             const scheduled = { ...expiring, rotateAfterDays: 30 };
             const resource = await create(scheduled);
             const later = await daysLater(31);
 
             const preview = await requestsOf(() => later.register("token", scheduled, resource, { preview: true }));
-            expect(preview.result.kind).toBe("replace");
-            expect(preview.result.diff).toMatchObject({ changes: "some", replaces: ["rotateAfterDays"], deleteBeforeReplace: false });
+            expect(preview.result.kind).toBe("update");
             expect(preview.requests).toEqual([]);
-            const notice = (await outputOf(later.host, /will be replaced/)).split("\n").find((line) => /will be replaced/.test(line));
-            expect(notice).toContain(`"ci-sending"`);
+            const notice = (await outputOf(later.host, /will rotate/)).split("\n").find((line) => /will rotate/.test(line));
+            expect(notice).toContain(`ApiToken "token"`);
             expect(notice).toContain("31.0 days old");
             expect(notice).toContain("rotateAfterDays is 30");
 
-            const run = await registerWatchingDelete(later, scheduled, resource);
-            expectCreateThenDelete(run, resource);
-            expect(run.result.resource!.outputs.issuedAt).toBe(new Date(T0 + 31 * DAY_MS).toISOString());
+            const up = await requestsOf(() => later.register("token", scheduled, resource));
+            expect(up.requests).toEqual([{ method: "POST", path: tokensPath }]);
+            expect(up.result.resource!.outputs.issuedAt).toBe(new Date(T0 + 31 * DAY_MS).toISOString());
+        });
+    });
+
+    describe("a rolling token (expiresInDays: 90)", () => {
+        const rolling = { ...inputs, expiresInDays: 90 };
+
+        it("is renewed once at the first up after day 75: a new 90-day token, no reset, the old one valid through its grace and retired after it", async () => {
+            const resource = await create(rolling);
+            expect(resource.outputs).toMatchObject({
+                rotationCount: 0,
+                nextRotationAt: new Date(T0 + 75 * DAY_MS).toISOString(),
+                valueExpiresAt: new Date(T0 + 90 * DAY_MS).toISOString(),
+            });
+            expect(resource.outputs.rotationHistory).toEqual([
+                {
+                    tokenId: resource.outputs.tokenId,
+                    last4Digits: resource.outputs.last4Digits,
+                    issuedAt: new Date(T0).toISOString(),
+                    cause: "created",
+                },
+            ]);
+
+            // Day 74: nothing due, no request.
+            const early = await daysLater(74);
+            const quiet = await requestsOf(() => early.register("token", rolling, resource));
+            expect(quiet.result.kind).toBe("same");
+            expect(quiet.requests).toEqual([]);
+
+            // Day 76: the preview says why, the up issues a new token with a fresh expiry.
+            const later = await daysLater(76);
+            const preview = await requestsOf(() => later.register("token", rolling, resource, { preview: true }));
+            expect(preview.result.kind).toBe("update");
+            expect(preview.requests).toEqual([]);
+            const notice = (await outputOf(later.host, /renewed with a new 90-day token/))
+                .split("\n")
+                .find((line) => /renewed with a new 90-day token/.test(line));
+            expect(notice).toBe(
+                `mailtrap: ApiToken "token" (Mailtrap token "ci-sending" ${String(resource.outputs.tokenId)}) will rotate: it is 76.0 days old, expires in 14.0 days: renewed with a new 90-day token`,
+            );
+            const up = await requestsOf(() => later.register("token", rolling, resource));
+            expect(up.requests).toEqual([{ method: "POST", path: tokensPath }]);
+            const renewed = up.result.resource!;
+            expect(renewed.id).toBe(resource.id);
+            expect(stack.emulator.getToken(ACCOUNT, renewed.outputs.tokenId as number)!.expires_at).toBe(
+                new Date(T0 + 166 * DAY_MS).toISOString(),
+            );
+            expect(renewed.outputs).toMatchObject({
+                rotationCount: 1,
+                previousTokenId: resource.outputs.tokenId,
+                previousTokenExpiresAt: new Date(T0 + 76 * DAY_MS + 12 * HOUR_MS).toISOString(),
+                previousTokenRetiredBy: "delete",
+                nextRotationAt: new Date(T0 + 151 * DAY_MS).toISOString(),
+            });
+            expect((renewed.outputs.rotationHistory as { cause: string }[]).map((r) => r.cause)).toEqual(["age", "created"]);
+            expect(stack.emulator.isTokenValueLive(resource.outputs.token as string)).toBe(true);
+
+            // Within the grace: no change. After it: an update that retires the old token, and says so.
+            const inGrace = await daysLater(76.25);
+            expect((await requestsOf(() => inGrace.register("token", rolling, renewed))).requests).toEqual([]);
+            const afterGrace = await daysLater(77);
+            const retire = await requestsOf(() => afterGrace.register("token", rolling, renewed));
+            expect(retire.result.kind).toBe("update");
+            expect(retire.requests).toEqual([{ method: "DELETE", path: `${tokensPath}/${String(resource.outputs.tokenId)}` }]);
+            expect(await outputOf(afterGrace.host, /retires previous token/)).toContain(
+                `retires previous token ${String(resource.outputs.tokenId)}, grace ended`,
+            );
+            expect(retire.result.resource!.outputs.previousTokenId).toBeUndefined();
+            expect(retire.result.resource!.outputs.rotationCount).toBe(1);
+            expect(stack.emulator.isTokenValueLive(renewed.outputs.token as string)).toBe(true);
+        });
+
+        it("destroy deletes a renewed token's predecessor too: it stays valid until its own expiry", async () => {
+            const resource = await create(rolling);
+            const renewed = (await stack.engine.register("token", { ...rolling, rotate: "2" }, resource)).resource!;
+            const destroy = await requestsOf(() => stack.engine.destroy(renewed));
+            expect(destroy.requests).toEqual([
+                { method: "DELETE", path: `${tokensPath}/${String(renewed.outputs.tokenId)}` },
+                { method: "DELETE", path: `${tokensPath}/${String(resource.outputs.tokenId)}` },
+            ]);
         });
     });
 

@@ -45,7 +45,7 @@ function news(overrides: Record<string, unknown> = {}): Record<string, unknown> 
 describe("diffApiToken", () => {
     describe("no change", () => {
         it("reports no change when the inputs match the outputs", () => {
-            expect(diffApiToken(olds(), news(), NOW)).toEqual({ changes: false, replaces: [], notices: [] });
+            expect(diffApiToken(olds(), news(), NOW)).toMatchObject({ changes: false, replaces: [], notices: [], retiresPrevious: false });
         });
 
         it("reports no change when rotate is unchanged", () => {
@@ -186,7 +186,7 @@ describe("diffApiToken", () => {
     describe("rotateAfterDays", () => {
         it("reports no change for a token younger than rotateAfterDays", () => {
             const diff = diffApiToken(olds({ rotateAfterDays: 30 }), news({ rotateAfterDays: 30 }), daysAfterIssue(10));
-            expect(diff).toEqual({ changes: false, replaces: [], notices: [] });
+            expect(diff).toMatchObject({ changes: false, replaces: [], notices: [], retiresPrevious: false });
         });
 
         it("rotates a token older than rotateAfterDays, as an update", () => {
@@ -246,29 +246,28 @@ describe("diffApiToken", () => {
     describe("a token with an expiry that must rotate", () => {
         const expiresAt = "2027-01-01T00:00:00.000Z";
 
-        it('is replaced, with replaces ["rotate"], when the trigger changes', () => {
+        it("is an update (a new token is issued in it), not a replacement, when the trigger changes", () => {
             const diff = diffApiToken(olds({ expiresAt, rotate: "v1" }), news({ expiresAt, rotate: "v2" }), NOW);
             expect(diff.changes).toBe(true);
-            expect(diff.replaces).toEqual(["rotate"]);
+            expect(diff.replaces).toEqual([]);
             expect(diff.rotation).toEqual({ kind: "trigger" });
         });
 
-        it('is replaced, with replaces ["rotateAfterDays"], when it is old enough', () => {
+        it("is an update when it is old enough", () => {
             const diff = diffApiToken(
                 olds({ expiresAt, rotateAfterDays: 30 }),
                 news({ expiresAt, rotateAfterDays: 30 }),
                 daysAfterIssue(40),
             );
             expect(diff.changes).toBe(true);
-            expect(diff.replaces).toEqual(["rotateAfterDays"]);
+            expect(diff.replaces).toEqual([]);
             expect(diff.rotation).toMatchObject({ kind: "age" });
         });
 
-        it("says in a notice that it will be replaced and why", () => {
+        it("says in a notice that it will rotate and why", () => {
             const diff = diffApiToken(olds({ expiresAt, rotate: "v1" }), news({ expiresAt, rotate: "v2" }), NOW);
             expect(diff.notices).toHaveLength(1);
-            expect(diff.notices[0]).toMatch(/will be replaced/);
-            expect(diff.notices[0]).toMatch(/expiry/);
+            expect(diff.notices[0]).toMatch(/will rotate: its rotate trigger changed/);
         });
 
         it("is not rotated when young and unchanged", () => {
@@ -332,10 +331,10 @@ describe("a token recorded without a value (a create that did not finish)", () =
         expect(diff).toMatchObject({ changes: true, replaces: [], rotation: { kind: "no-value" } });
     });
 
-    it("is replaced when it has an expiry, since it cannot be reset", () => {
+    it("is renewed in an update when it has an expiry (a new token: it cannot be reset)", () => {
         const expiresAt = "2027-01-01T00:00:00.000Z";
         const diff = diffApiToken(olds({ token: "", expiresAt }), news({ expiresAt }), NOW);
-        expect(diff).toMatchObject({ changes: true, replaces: ["token"] });
+        expect(diff).toMatchObject({ changes: true, replaces: [], rotation: { kind: "no-value" } });
     });
 
     it("is not an adopted token, whose value is empty until its first rotation", () => {

@@ -436,7 +436,9 @@ describe("checkApiTokenInputs", () => {
             const failures = failuresFor({ rotation: "v2" });
             expect(propertiesOf(failures)).toEqual(["rotation"]);
             expect(reasonFor(failures, "rotation")).toMatch(/"rotation" is not an ApiToken input/);
-            expect(reasonFor(failures, "rotation")).toMatch(/name, accountId, resources, expiresAt, rotate, rotateAfterDays, adoptTokenId/);
+            expect(reasonFor(failures, "rotation")).toMatch(
+                /name, accountId, resources, expiresAt, expiresInDays, rotate, rotateAfterDays, adoptTokenId/,
+            );
         });
 
         it("reports each unknown input", () => {

@@ -1,0 +1,119 @@
+import { ApiTokenState, RotationCauseName, RotationRecord } from "../types";
+
+/**
+ * When a token is renewed and retired, as pure rules of time: rolling expiry (`expiresInDays`),
+ * the renewal window (`rotateAfterDays`, given or defaulted), the grace a replaced token keeps,
+ * the warning for a token about to expire, and the rotation evidence kept in the outputs.
+ */
+
+export const DAY_MS = 86_400_000;
+/** The grace the API gives an old token after a reset (the vendor documents 12 hours); a renewed token's predecessor gets the same. */
+export const GRACE_MS = 12 * 3_600_000;
+/** A token expiring within this many days, with no renewal due before then, is named in every preview. */
+export const EXPIRY_WARNING_DAYS = 14;
+/** Renewals kept in `rotationHistory`, newest first. */
+export const HISTORY_LENGTH = 10;
+
+/** What decides a token's schedule: its inputs (as checked) or the outputs echoing them. */
+export interface ScheduleInputs {
+    expiresAt?: string | null;
+    expiresInDays?: number;
+    rotateAfterDays?: number;
+}
+
+/** 90 → 75: the lifetime less a sixth of it (at least one day), so renewal comes well before expiry. */
+export function defaultRotateAfterDays(expiresInDays: number): number {
+    return expiresInDays - Math.max(1, Math.floor(expiresInDays / 6));
+}
+
+/** `rotateAfterDays` as given, or defaulted from `expiresInDays`; undefined without a schedule. */
+export function effectiveRotateAfterDays(inputs: ScheduleInputs): number | undefined {
+    if (typeof inputs.rotateAfterDays === "number" && inputs.rotateAfterDays > 0) {
+        return inputs.rotateAfterDays;
+    }
+    return typeof inputs.expiresInDays === "number" ? defaultRotateAfterDays(inputs.expiresInDays) : undefined;
+}
+
+/** True when every token the resource issues expires: a fixed `expiresAt` or a rolling `expiresInDays`. */
+export function declaresExpiry(inputs: ScheduleInputs): boolean {
+    return (typeof inputs.expiresAt === "string" && inputs.expiresAt !== "") || typeof inputs.expiresInDays === "number";
+}
+
+/** The expiry of a token issued now: the fixed one, `now + expiresInDays`, or null for never. */
+export function expiryForNewToken(inputs: ScheduleInputs, now: number): string | null {
+    if (typeof inputs.expiresAt === "string" && inputs.expiresAt !== "") {
+        return inputs.expiresAt;
+    }
+    return typeof inputs.expiresInDays === "number" ? new Date(now + inputs.expiresInDays * DAY_MS).toISOString() : null;
+}
+
+/**
+ * When the schedule renews the live token: `rotateAfterDays` after it was issued, or, for a rolling
+ * token, as early before its expiry as the window between `rotateAfterDays` and `expiresInDays`
+ * (an adopted token may expire sooner than its age suggests). Null without a schedule.
+ */
+export function nextRotationMs(inputs: ScheduleInputs, issuedAt: number, valueExpiresAt: string | null | undefined): number | null {
+    const rotateAfterDays = effectiveRotateAfterDays(inputs);
+    if (rotateAfterDays === undefined || Number.isNaN(issuedAt)) {
+        return null;
+    }
+    const byAge = issuedAt + rotateAfterDays * DAY_MS;
+    if (typeof inputs.expiresInDays !== "number" || !valueExpiresAt) {
+        return byAge;
+    }
+    return Math.min(byAge, Date.parse(valueExpiresAt) - (inputs.expiresInDays - rotateAfterDays) * DAY_MS);
+}
+
+/** The previous token is a renewed token's predecessor (still valid until its own expiry) whose grace has ended. */
+export function retirementDue(olds: Partial<ApiTokenState>, now: number): boolean {
+    return (
+        olds.previousTokenRetiredBy === "delete" &&
+        typeof olds.previousTokenId === "number" &&
+        typeof olds.previousTokenExpiresAt === "string" &&
+        Date.parse(olds.previousTokenExpiresAt) <= now
+    );
+}
+
+/**
+ * A line for every preview when the live token expires within EXPIRY_WARNING_DAYS and no renewal
+ * is due before then (a fixed `expiresAt`, or a schedule that falls after the expiry).
+ */
+export function expiryWarning(olds: Partial<ApiTokenState>, news: ScheduleInputs, now: number, label: string): string | undefined {
+    if (!olds.valueExpiresAt || !declaresExpiry(olds) || !olds.issuedAt) {
+        return undefined;
+    }
+    const expiresAt = Date.parse(olds.valueExpiresAt);
+    const daysLeft = (expiresAt - now) / DAY_MS;
+    if (daysLeft > EXPIRY_WARNING_DAYS || daysLeft <= 0) {
+        return undefined;
+    }
+    const renewal = typeof news.expiresAt === "string" ? null : nextRotationMs(news, Date.parse(olds.issuedAt), olds.valueExpiresAt);
+    if (renewal !== null && renewal < expiresAt) {
+        return undefined;
+    }
+    const advice =
+        typeof news.expiresAt === "string"
+            ? "a fixed expiresAt is not extended by rotation: set a later expiresAt, or use expiresInDays"
+            : "no renewal is due before then: lower rotateAfterDays, or run pulumi up once it is due";
+    return `${label} expires in ${daysLeft.toFixed(1)} days (${olds.valueExpiresAt}); ${advice}`;
+}
+
+/** The evidence after a renewal: one more, the newest first, at most HISTORY_LENGTH kept. */
+export function withRenewal(
+    olds: Partial<ApiTokenState>,
+    record: RotationRecord,
+): { rotationCount: number; rotationHistory: RotationRecord[] } {
+    return {
+        rotationCount: (olds.rotationCount ?? 0) + 1,
+        rotationHistory: [record, ...(olds.rotationHistory ?? [])].slice(0, HISTORY_LENGTH),
+    };
+}
+
+/** The evidence of a resource's first token. */
+export function firstEvidence(record: RotationRecord): { rotationCount: number; rotationHistory: RotationRecord[] } {
+    return { rotationCount: 0, rotationHistory: [record] };
+}
+
+export function recordOf(token: { id: number; last4Digits: string }, issuedAt: number, cause: RotationCauseName): RotationRecord {
+    return { tokenId: token.id, last4Digits: token.last4Digits, issuedAt: new Date(issuedAt).toISOString(), cause };
+}

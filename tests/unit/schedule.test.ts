@@ -1,0 +1,176 @@
+import { diffApiToken } from "../../provider/lifecycle/diff";
+import {
+    defaultRotateAfterDays,
+    expiryForNewToken,
+    expiryWarning,
+    nextRotationMs,
+    retirementDue,
+    withRenewal,
+} from "../../provider/lifecycle/schedule";
+import { checkApiTokenInputs } from "../../provider/lifecycle/validation";
+import { ApiTokenState, RotationRecord } from "../../provider/types";
+
+/**
+ * Rolling expiry and the rotation policy as rules of time: what is due when, what a preview says,
+ * and what check refuses. No API, no host.
+ */
+const DAY_MS = 86_400_000;
+const T0 = Date.parse("2030-01-01T00:00:00.000Z");
+const at = (days: number) => T0 + days * DAY_MS;
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/** A 90-day rolling token issued at T0. */
+function rolling(overrides: Partial<ApiTokenState> = {}): Partial<ApiTokenState> {
+    return {
+        name: "ci",
+        accountId: 3229,
+        resources: [],
+        expiresAt: null,
+        expiresInDays: 90,
+        tokenId: 40001,
+        token: "value",
+        last4Digits: "alue",
+        issuedAt: iso(T0),
+        valueExpiresAt: iso(at(90)),
+        rotationCount: 0,
+        rotationHistory: [],
+        ...overrides,
+    };
+}
+
+describe("the renewal window", () => {
+    it.each([
+        [90, 75],
+        [30, 25],
+        [6, 5],
+        [5, 4],
+        [1, 0],
+        [1826, 1522],
+    ])("defaults rotateAfterDays for expiresInDays %i to %i (a sixth less, at least a day)", (lifetime, expected) => {
+        expect(defaultRotateAfterDays(lifetime)).toBe(expected);
+    });
+
+    it("renews a 90-day token 75 days after issue", () => {
+        expect(nextRotationMs({ expiresInDays: 90 }, T0, iso(at(90)))).toBe(at(75));
+    });
+
+    it("renews an adopted token that expires sooner than its age suggests, the same window before its expiry", () => {
+        expect(nextRotationMs({ expiresInDays: 90 }, T0, iso(at(30)))).toBe(at(15));
+    });
+
+    it("has no next rotation without a schedule", () => {
+        expect(nextRotationMs({}, T0, null)).toBeNull();
+        expect(nextRotationMs({ expiresAt: iso(at(100)) }, T0, iso(at(100)))).toBeNull();
+    });
+
+    it("issues a rolling token expiring expiresInDays after now, and a fixed one at its expiresAt", () => {
+        expect(expiryForNewToken({ expiresInDays: 90 }, at(10))).toBe(iso(at(100)));
+        expect(expiryForNewToken({ expiresAt: "2031-01-01T00:00:00Z" }, at(10))).toBe("2031-01-01T00:00:00Z");
+        expect(expiryForNewToken({}, at(10))).toBeNull();
+    });
+});
+
+describe("a 90-day rolling token in preview", () => {
+    const news = { name: "ci", accountId: 3229, resources: [], expiresInDays: 90, __resourceName: "ci-sending" };
+
+    it("shows no change before day 75", () => {
+        expect(diffApiToken(rolling(), news, at(74.9)).changes).toBe(false);
+    });
+
+    it("is renewed in an update after day 75, saying its age, the time left and the new lifetime", () => {
+        const diff = diffApiToken(rolling(), news, at(76));
+        expect(diff).toMatchObject({ changes: true, replaces: [], rotation: { kind: "age" } });
+        expect(diff.notices).toEqual([
+            'mailtrap: ApiToken "ci-sending" (Mailtrap token "ci" 40001) will rotate: it is 76.0 days old, expires in 14.0 days: renewed with a new 90-day token',
+        ]);
+    });
+
+    it("after its expiry, is renewed for the cause expiry", () => {
+        expect(diffApiToken(rolling(), news, at(91)).rotation).toEqual({ kind: "expiry", expiredAt: iso(at(90)) });
+    });
+
+    it("a change of expiresInDays alone is no change, and the preview says when it applies", () => {
+        const diff = diffApiToken(rolling(), { ...news, expiresInDays: 30 }, at(10));
+        expect(diff.changes).toBe(false);
+        expect(diff.notices).toEqual([
+            'mailtrap: ApiToken "ci-sending" (Mailtrap token "ci" 40001): expiresInDays changed from 90 to 30; the new lifetime applies at the next renewal',
+        ]);
+    });
+
+    it("retires a renewed predecessor at the first update after its grace, saying so", () => {
+        const olds = rolling({ previousTokenId: 40000, previousTokenExpiresAt: iso(at(0.5)), previousTokenRetiredBy: "delete" });
+        expect(retirementDue(olds, at(0.4))).toBe(false);
+        const diff = diffApiToken(olds, news, at(1));
+        expect(diff).toMatchObject({ changes: true, replaces: [], retiresPrevious: true });
+        expect(diff.notices).toEqual([
+            'mailtrap: ApiToken "ci-sending" (Mailtrap token "ci" 40001) retires previous token 40000, grace ended',
+        ]);
+    });
+
+    it("never retires a reset's predecessor: the API expires it", () => {
+        const olds = rolling({ previousTokenId: 40000, previousTokenExpiresAt: iso(at(0.5)), previousTokenRetiredBy: "expiry" });
+        expect(retirementDue(olds, at(1))).toBe(false);
+    });
+});
+
+describe("the expiry warning", () => {
+    it("names a token with a fixed expiresAt within 14 days", () => {
+        const olds = rolling({ expiresInDays: undefined, expiresAt: iso(at(20)), valueExpiresAt: iso(at(20)) });
+        expect(expiryWarning(olds, { expiresAt: iso(at(20)) }, at(10), "ApiToken x")).toBe(
+            `ApiToken x expires in 10.0 days (${iso(at(20))}); a fixed expiresAt is not extended by rotation: set a later expiresAt, or use expiresInDays`,
+        );
+        expect(expiryWarning(olds, { expiresAt: iso(at(20)) }, at(5), "ApiToken x")).toBeUndefined();
+    });
+
+    it("names a rolling token whose rotateAfterDays falls after its expiry", () => {
+        const olds = rolling({ adoptTokenId: 1, valueExpiresAt: iso(at(20)) });
+        expect(expiryWarning(olds, { expiresInDays: 90, rotateAfterDays: 89 }, at(10), "ApiToken x")).toBeUndefined();
+        const late = rolling({ valueExpiresAt: iso(at(20)) });
+        expect(nextRotationMs({ expiresInDays: 90, rotateAfterDays: 89 }, T0, late.valueExpiresAt)).toBeLessThan(at(20));
+    });
+
+    it("is silent for a rolling token renewed on schedule", () => {
+        expect(expiryWarning(rolling(), { expiresInDays: 90 }, at(80), "ApiToken x")).toBeUndefined();
+    });
+});
+
+describe("rotation evidence", () => {
+    const record = (id: number): RotationRecord => ({ tokenId: id, last4Digits: "abcd", issuedAt: iso(at(id)), cause: "age" });
+
+    it("counts renewals and keeps the last 10, newest first", () => {
+        let evidence = { rotationCount: 0, rotationHistory: [record(0)] };
+        for (let i = 1; i <= 12; i++) {
+            evidence = withRenewal(evidence, record(i));
+        }
+        expect(evidence.rotationCount).toBe(12);
+        expect(evidence.rotationHistory.map((r) => r.tokenId)).toEqual([12, 11, 10, 9, 8, 7, 6, 5, 4, 3]);
+    });
+});
+
+describe("check of expiresInDays", () => {
+    const failures = (news: Record<string, unknown>) =>
+        checkApiTokenInputs({}, { name: "ci", accountId: 3229, ...news }, { now: T0 }).failures;
+
+    it.each([0, 1827, 1.5, "90", -3])("refuses expiresInDays %p, saying what is allowed", (value) => {
+        expect(failures({ expiresInDays: value })).toEqual([
+            { property: "expiresInDays", reason: expect.stringMatching(/whole number of days from 1 to 1826/) },
+        ]);
+    });
+
+    it("refuses expiresInDays together with expiresAt, naming both", () => {
+        expect(failures({ expiresInDays: 90, expiresAt: iso(at(30)) })).toEqual([
+            { property: "expiresInDays", reason: expect.stringMatching(/cannot be given together with expiresAt/) },
+        ]);
+    });
+
+    it("refuses rotateAfterDays at or above expiresInDays, naming both and the default", () => {
+        expect(failures({ expiresInDays: 90, rotateAfterDays: 90 })).toEqual([
+            { property: "rotateAfterDays", reason: expect.stringMatching(/less than expiresInDays \(90\), got 90.*default, 75/) },
+        ]);
+    });
+
+    it("accepts a rolling token with or without rotateAfterDays", () => {
+        expect(failures({ expiresInDays: 90 })).toEqual([]);
+        expect(failures({ expiresInDays: 90, rotateAfterDays: 60 })).toEqual([]);
+    });
+});
