@@ -5,6 +5,7 @@ import { Engine, RecordedResource } from "./harness/engine";
 import { GoldenState, goldenStates } from "./harness/goldenState";
 import { installPackedPackage, UserProject } from "./harness/packedInstall";
 import { ProviderHost } from "./harness/providerHost";
+import { STATE_VERSION } from "../provider/lifecycle/stateVersion";
 
 /**
  * What a stack stores outlives every release. Each golden state (tests/fixtures/states), written
@@ -15,8 +16,8 @@ import { ProviderHost } from "./harness/providerHost";
  */
 const ACCOUNT = 3229;
 const TOKENS = `/api/accounts/${ACCOUNT}/api_tokens`;
-/** The fixtures' clock plus a day: no schedule is due, whatever the date the suite runs on. */
-const NOW = "2026-11-29T00:00:00.000Z";
+/** The fixtures' clock plus an hour: no schedule or retirement is due, whatever the date the suite runs on. */
+const NOW = "2026-11-28T01:00:00.000Z";
 
 describe("golden states from earlier releases, with the package installed now", () => {
     let project: UserProject;
@@ -54,6 +55,11 @@ describe("golden states from earlier releases, with the package installed now", 
     }
 
     const requestsOf = (emulator: MailtrapEmulator) => emulator.requests.map((r) => `${r.method} ${r.path}`);
+    /** What deleting a stored resource sends: its live token, and a renewed predecessor (a reset one expires by itself). */
+    const deletesOf = (resource: RecordedResource) => [
+        `DELETE ${TOKENS}/${String(resource.outputs.tokenId)}`,
+        ...(resource.outputs.previousTokenRetiredBy === "delete" ? [`DELETE ${TOKENS}/${String(resource.outputs.previousTokenId)}`] : []),
+    ];
     const cases = goldenStates().flatMap((golden) =>
         golden.resources.map(
             (resource) => [`${golden.version} (state ${golden.stateVersion}) ${resource.urn.split("::").pop()}`, golden, resource] as const,
@@ -61,7 +67,7 @@ describe("golden states from earlier releases, with the package installed now", 
     );
 
     it("there is a golden state for every state version up to this release's", () => {
-        expect(cases.length).toBeGreaterThan(0);
+        expect(goldenStates().map((golden) => golden.stateVersion)).toEqual(Array.from({ length: STATE_VERSION }, (_, i) => i + 1));
     });
 
     it.each(cases)("%s: refresh reads once and keeps the value", async (_label, golden, resource) => {
@@ -69,13 +75,13 @@ describe("golden states from earlier releases, with the package installed now", 
             const refreshed = (await engine.refresh(resource))!;
             expect(requestsOf(emulator)).toEqual([`GET ${TOKENS}/${String(resource.outputs.tokenId)}`]);
             expect(refreshed.outputs.token).toBe(resource.outputs.token);
-            expect(refreshed.outputs.stateVersion).toBe(1);
+            expect(refreshed.outputs.stateVersion).toBe(STATE_VERSION);
             const preview = await engine.register(resource.urn.split("::").pop()!, programInputs(resource), refreshed, { preview: true });
             expect(preview.kind).toBe("same");
         });
     });
 
-    it.each(cases)("%s: a rotate change resets once", async (_label, golden, resource) => {
+    it.each(cases)("%s: a rotate change renews once (a reset, or a new token for one with an expiry)", async (_label, golden, resource) => {
         await replay(golden, async (engine, emulator) => {
             const step = await engine.register(
                 resource.urn.split("::").pop()!,
@@ -83,9 +89,16 @@ describe("golden states from earlier releases, with the package installed now", 
                 resource,
             );
             expect(step.kind).toBe("update");
-            expect(requestsOf(emulator)).toEqual([`POST ${TOKENS}/${String(resource.outputs.tokenId)}/reset`]);
+            // A renewed predecessor still in its grace is deleted first: state has room for one previous token.
+            const displaced =
+                resource.outputs.previousTokenRetiredBy === "delete"
+                    ? [`DELETE ${TOKENS}/${String(resource.outputs.previousTokenId)}`]
+                    : [];
+            const renewal = resource.outputs.valueExpiresAt ? `POST ${TOKENS}` : `POST ${TOKENS}/${String(resource.outputs.tokenId)}/reset`;
+            expect(requestsOf(emulator)).toEqual([...displaced, renewal]);
             expect(emulator.isTokenValueLive(step.resource!.outputs.token as string)).toBe(true);
             expect(step.resource!.id).toBe(resource.id);
+            expect(step.resource!.outputs.rotationCount).toBe(((resource.outputs.rotationCount as number | undefined) ?? 0) + 1);
         });
     });
 
@@ -97,7 +110,7 @@ describe("golden states from earlier releases, with the package installed now", 
                 resource,
             );
             expect(step.kind).toBe("replace");
-            expect(requestsOf(emulator)).toEqual([`POST ${TOKENS}`, `DELETE ${TOKENS}/${String(resource.outputs.tokenId)}`]);
+            expect(requestsOf(emulator)).toEqual([`POST ${TOKENS}`, ...deletesOf(resource)]);
             emulator.clearRequests();
             await engine.destroy(step.resource!);
             expect(requestsOf(emulator)).toEqual([`DELETE ${TOKENS}/${String(step.resource!.outputs.tokenId)}`]);
@@ -107,7 +120,7 @@ describe("golden states from earlier releases, with the package installed now", 
     it.each(cases)("%s: delete removes the live token with one request", async (_label, golden, resource) => {
         await replay(golden, async (engine, emulator) => {
             await engine.destroy(resource);
-            expect(requestsOf(emulator)).toEqual([`DELETE ${TOKENS}/${String(resource.outputs.tokenId)}`]);
+            expect(requestsOf(emulator)).toEqual(deletesOf(resource));
             expect(emulator.getToken(ACCOUNT, resource.outputs.tokenId as number)).toBeUndefined();
         });
     });
