@@ -1,102 +1,114 @@
 /**
- * `npm run test:e2e`: the real Pulumi CLI path, through the Automation API, against the emulator:
- * `up`, `preview` of a rotation, `up`, `refresh`, `stack export` (the token value only encrypted),
- * `destroy`. The program is the repository's own project (Pulumi.yaml, examples/basic), with a
- * local file backend and a passphrase secrets provider. Without the `pulumi` CLI on PATH it says
- * so in one line and exits 0 without claiming a pass.
+ * `npm run test:e2e`: the end-to-end suite, the real Pulumi CLI against the Mailtrap emulator.
+ *
+ * 1. Gets the CLI: the folder in PULUMI_E2E_CLI_DIR when set (it must hold `pulumi`,
+ *    `pulumi-language-nodejs` and `pulumi-resource-pulumi-nodejs`), else the one
+ *    `.ci/build-pulumi-cli.sh` builds from pinned versions and caches (a `pulumi` already on PATH is
+ *    not used, so every run tests the same engine). Without Go and outside CI it skips in one line;
+ *    in CI (`CI=true`) a missing CLI is a failure.
+ * 2. Packs the package and installs the tarball into a fresh project, as a user would.
+ * 3. Runs jest on tests/e2e/*.e2e.ts (arguments are passed on: `npm run test:e2e -- -t rotation`).
+ * 4. Prints what the scenarios recorded for the README: the real preview text of each kind of
+ *    change and the timing figures (kept in the report folder it names).
  */
-import * as assert from "assert";
-import { execFileSync } from "child_process";
+import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { MailtrapEmulator } from "../../provider/emulator/server";
 import { repoRoot } from "../harness/captureProgram";
+import { installPackedPackage } from "../harness/packedInstall";
+import { CONTEXT_ENV, E2EContext, REPORT_DIR } from "./support/context";
 
-function pulumiOnPath(): boolean {
-    try {
-        execFileSync("pulumi", ["version"], { stdio: "ignore" });
-        return true;
-    } catch {
-        return false;
-    }
+const CLI_FILES = ["pulumi", "pulumi-language-nodejs", "pulumi-resource-pulumi-nodejs"];
+const HOW_TO_GET_THE_CLI =
+    "install Go >= 1.26 (then this command builds the pinned CLI once, into ~/.cache/pulumi-mailtrap-tokens), " +
+    "or set PULUMI_E2E_CLI_DIR to a folder holding pulumi, pulumi-language-nodejs and pulumi-resource-pulumi-nodejs";
+
+function inCi(): boolean {
+    const value = (process.env.CI ?? "").toLowerCase();
+    return value !== "" && value !== "false" && value !== "0";
 }
 
-async function main(): Promise<void> {
-    if (!pulumiOnPath()) {
-        console.log("test:e2e skipped: the pulumi CLI is not on PATH (https://www.pulumi.com/docs/install/); nothing was tested");
-        return;
+function hasGo(): boolean {
+    return spawnSync("go", ["version"], { stdio: "ignore" }).status === 0;
+}
+
+/** The CLI folder, or a reason there is none. */
+function resolveCli(root: string): { dir: string } | { missing: string; goMissing: boolean } {
+    const given = process.env.PULUMI_E2E_CLI_DIR;
+    if (given) {
+        const absent = CLI_FILES.filter((file) => !fs.existsSync(path.join(given, file)));
+        return absent.length === 0
+            ? { dir: path.resolve(given) }
+            : { missing: `PULUMI_E2E_CLI_DIR=${given} lacks ${absent.join(", ")}`, goMissing: false };
     }
-    // Loaded only when the CLI is present: the Automation API is of no use without it.
-    const { LocalWorkspace } = await import("@pulumi/pulumi/automation");
+    // The script reuses its cache first, so a CLI built earlier is found without Go. With Go, its
+    // progress shows (a first build takes minutes); without, only this runner's one line does.
+    const goInstalled = hasGo();
+    const started = Date.now();
+    const build = spawnSync("bash", [path.join(root, ".ci", "build-pulumi-cli.sh")], {
+        cwd: root,
+        encoding: "utf8",
+        stdio: ["ignore", "pipe", goInstalled ? "inherit" : "pipe"],
+        timeout: 60 * 60_000,
+    });
+    const dir = (build.stdout ?? "").trim().split("\n").pop() ?? "";
+    if (build.status !== 0 || !dir) {
+        return goInstalled
+            ? { missing: `.ci/build-pulumi-cli.sh failed (exit ${build.status ?? build.signal})`, goMissing: false }
+            : { missing: "Go is not installed, so the Pulumi CLI cannot be built", goMissing: true };
+    }
+    console.log(`test:e2e: Pulumi CLI in ${dir} (${((Date.now() - started) / 1000).toFixed(1)} s to build or find)`);
+    return { dir };
+}
+
+function main(): number {
     const root = repoRoot();
-    const backend = fs.mkdtempSync(path.join(os.tmpdir(), "mailtrap-tokens-e2e-"));
-    const emulator = new MailtrapEmulator();
-    const baseUrl = await emulator.start(0);
-    const stackName = `e2e-${process.pid}`;
-    const step = (text: string) => console.log(`e2e: ${text}`);
-    const envVars = {
-        PULUMI_BACKEND_URL: `file://${backend}`,
-        PULUMI_CONFIG_PASSPHRASE: "e2e-passphrase",
-        PULUMI_SKIP_UPDATE_CHECK: "true",
-    };
-    const stack = await LocalWorkspace.createOrSelectStack({ stackName, workDir: root }, { envVars });
-    try {
-        await stack.setAllConfig({
-            "mailtrap:apiToken": { value: emulator.credential, secret: true },
-            "mailtrap:accountId": { value: String(emulator.accountId) },
-            "mailtrap:baseUrl": { value: baseUrl },
-            rotation: { value: "1" },
-        });
-
-        const first = await stack.up();
-        const tokenId = first.outputs.tokenId.value as number;
-        const token = first.outputs.token;
-        assert.strictEqual(token.secret, true, "the token output is a secret");
-        assert.strictEqual(token.value, emulator.getToken(emulator.accountId, tokenId)?.token);
-        step(`up created token ${tokenId}`);
-
-        await stack.setConfig("rotation", { value: "2" });
-        const preview = await stack.preview();
-        assert.strictEqual(
-            preview.changeSummary.update,
-            1,
-            `the rotation previews as one update: ${JSON.stringify(preview.changeSummary)}`,
-        );
-        assert.strictEqual(preview.changeSummary.replace ?? 0, 0);
-        step("preview shows the rotation as an update");
-
-        const second = await stack.up();
-        const rotatedId = second.outputs.tokenId.value as number;
-        assert.notStrictEqual(rotatedId, tokenId, "the rotation issues a new token");
-        assert.strictEqual(second.outputs.token.value, emulator.getToken(emulator.accountId, rotatedId)?.token);
-        step(`up rotated to token ${rotatedId}`);
-
-        await stack.refresh();
-        const refreshed = await stack.outputs();
-        assert.strictEqual(refreshed.token.value, second.outputs.token.value, "refresh keeps the token value");
-        step("refresh kept the value");
-
-        const exported = JSON.stringify(await stack.exportStack());
-        for (const value of [emulator.credential, first.outputs.token.value as string, second.outputs.token.value as string]) {
-            assert.ok(!exported.includes(value), "no secret appears in plain text in the exported state");
+    const cli = resolveCli(root);
+    if ("missing" in cli) {
+        if (!inCi() && cli.goMissing) {
+            console.log(`test:e2e skipped: no Pulumi CLI (${cli.missing}); to run it, ${HOW_TO_GET_THE_CLI}`);
+            return 0;
         }
-        assert.ok(exported.includes("ciphertext"), "the token is stored encrypted");
-        step("stack export holds the token only encrypted");
-
-        await stack.destroy();
-        assert.strictEqual(emulator.getToken(emulator.accountId, rotatedId), undefined, "destroy deleted the live token");
-        step("destroy deleted the token");
-        console.log("test:e2e passed");
-    } finally {
-        await stack.workspace.removeStack(stackName, { force: true }).catch(() => undefined);
-        fs.rmSync(path.join(root, `Pulumi.${stackName}.yaml`), { force: true });
-        fs.rmSync(backend, { recursive: true, force: true });
-        await emulator.stop();
+        console.error(`test:e2e failed: no Pulumi CLI: ${cli.missing}; ${HOW_TO_GET_THE_CLI}`);
+        return 1;
     }
+
+    fs.rmSync(REPORT_DIR, { recursive: true, force: true });
+    fs.mkdirSync(REPORT_DIR, { recursive: true });
+    const workRoot = fs.mkdtempSync(path.join(os.tmpdir(), "mailtrap-tokens-e2e-"));
+    const installStarted = Date.now();
+    const project = installPackedPackage();
+    console.log(`test:e2e: packed and installed the package in ${((Date.now() - installStarted) / 1000).toFixed(1)} s`);
+    const context: E2EContext = { cliDir: cli.dir, packageDir: project.dir, workRoot, reportDir: REPORT_DIR };
+    const contextFile = path.join(workRoot, "context.json");
+    fs.writeFileSync(contextFile, JSON.stringify(context, null, 2));
+
+    const started = Date.now();
+    const jest = spawnSync(
+        process.execPath,
+        [
+            path.join(root, "node_modules", "jest", "bin", "jest.js"),
+            "--config",
+            path.join(root, "tests", "e2e", "jest.config.js"),
+            ...process.argv.slice(2),
+        ],
+        { cwd: root, stdio: "inherit", env: { ...process.env, [CONTEXT_ENV]: contextFile } },
+    );
+    const seconds = ((Date.now() - started) / 1000).toFixed(1);
+
+    for (const file of fs.readdirSync(REPORT_DIR).sort()) {
+        console.log(`\n===== ${path.join(REPORT_DIR, file)} =====\n${fs.readFileSync(path.join(REPORT_DIR, file), "utf8").trimEnd()}`);
+    }
+    console.log(`\ntest:e2e: jest ran for ${seconds} s; what the scenarios recorded is in ${REPORT_DIR}`);
+
+    if (process.env.PULUMI_E2E_KEEP) {
+        console.log(`test:e2e: kept ${workRoot} and ${project.dir} (PULUMI_E2E_KEEP)`);
+    } else {
+        fs.rmSync(workRoot, { recursive: true, force: true });
+        project.remove();
+    }
+    return jest.status ?? 1;
 }
 
-main().catch((error: Error) => {
-    console.error(`test:e2e failed: ${error.message}`);
-    process.exit(1);
-});
+process.exitCode = main();

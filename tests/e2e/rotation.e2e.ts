@@ -1,0 +1,249 @@
+import { CommandResult, E2EStack, E2EWorkspace, opsOf, requestLines } from "./support/pulumi";
+import { IMPORTS, program, sha256, TOKEN_CONSUMER } from "./support/programs";
+
+const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
+
+/**
+ * Rotation through the Pulumi CLI: by trigger and by age it is an update that resets the token
+ * once and updates what consumes the value in the same `pulumi up`. A token with an expiry cannot
+ * be reset: its rotation is an update that creates a new token, the old one kept working for the
+ * reset grace and deleted at the first `pulumi up` after it (or by destroy). A refresh keeps the
+ * value, and destroy leaves only reset tokens already in their grace period.
+ */
+describe("rotation through the Pulumi CLI", () => {
+    const ws = new E2EWorkspace("rotation");
+    const tokens = () => `/api/accounts/${ws.accountId}/api_tokens`;
+    const live = (id: number) => ws.emulator.getToken(ws.accountId, id)!;
+
+    /** A preview's text as the user sees it, kept for the README. */
+    const recordPreview = (file: string, title: string, preview: CommandResult) =>
+        ws.record(file, `# ${title}\n$ ${preview.command}\n${preview.output}`);
+
+    beforeAll(() => ws.start());
+    afterAll(() => ws.stop());
+
+    describe("of a token without an expiry: an update", () => {
+        let stack: E2EStack;
+        const ids: number[] = [];
+        let agePreview: CommandResult | undefined;
+
+        beforeAll(async () => {
+            const source = program(
+                IMPORTS,
+                TOKEN_CONSUMER,
+                `const token = new ApiToken("ci-token", {
+                    name: "e2e-rotation",
+                    rotate: config.require("rotation"),
+                    rotateAfterDays: 90,
+                });
+                const consumer = new TokenConsumer("consumer", { value: token.token });
+                exports.tokenId = token.tokenId;
+                exports.token = token.token;
+                exports.issuedAt = token.issuedAt;
+                exports.previousTokenId = token.previousTokenId;
+                exports.previousTokenExpiresAt = token.previousTokenExpiresAt;
+                exports.consumerHash = consumer.hash;`,
+            );
+            stack = await ws.project("rotation", source).newStack("dev");
+            await stack.setConfig("rotation", "1");
+            await stack.up();
+            ids.push((await stack.outputs()).tokenId);
+        });
+
+        it("previews a `rotate` change as an update of the token and its consumer, without calling the API", async () => {
+            await stack.setConfig("rotation", "2");
+            const preview = await stack.preview();
+            recordPreview(
+                "preview-trigger.txt",
+                "Rotation by trigger: `pulumi config set rotation 2` (the program passes it as `rotate`)",
+                preview,
+            );
+
+            expect(opsOf(preview, "ci-token")).toEqual(["update"]);
+            expect(opsOf(preview, "consumer")).toEqual(["update"]);
+            expect(preview.summary).toMatchObject({ update: 2 });
+            expect(preview.summary.replace ?? 0).toBe(0);
+            expect(preview.stdout).toMatch(/~\s+.*mailtrap:ApiToken\s+ci-token\s+update\s+\[diff: ~rotate\]/);
+            expect(preview.requests).toEqual([]);
+        });
+
+        it("resets the token once on `pulumi up` and updates the consumer in the same run", async () => {
+            const [oldId] = ids;
+            const up = await stack.up();
+            const outputs = await stack.outputs({ showSecrets: true });
+            ids.push(outputs.tokenId);
+
+            expect(requestLines(up)).toEqual([`POST ${tokens()}/${oldId}/reset`]);
+            expect(opsOf(up, "ci-token")).toEqual(["update"]);
+            expect(opsOf(up, "consumer")).toEqual(["update"]);
+            expect(outputs.tokenId).not.toBe(oldId);
+            expect(outputs.token).toBe(live(outputs.tokenId).token);
+            expect(outputs.consumerHash).toBe(sha256(outputs.token));
+            expect(outputs.previousTokenId).toBe(oldId);
+            // The old token keeps working for its grace period.
+            expect(ws.emulator.isTokenValueLive(live(oldId).token)).toBe(true);
+            expect(Date.parse(outputs.previousTokenExpiresAt)).toBeGreaterThan(Date.now() + 11 * HOUR_MS);
+        });
+
+        it("keeps the value through `pulumi refresh`, after which nothing is left to do", async () => {
+            const before = await stack.stateOutputs("ci-token");
+            const refresh = await stack.refresh();
+            const after = await stack.stateOutputs("ci-token");
+
+            expect(requestLines(refresh)).toEqual([`GET ${tokens()}/${before.tokenId}`]);
+            expect(after.token).toBe(live(before.tokenId).token);
+            expect(after).toEqual(before);
+            const preview = await stack.preview({ expectNoChanges: true });
+            expect(preview.requests).toEqual([]);
+        });
+
+        it("rotates by age: no change while the value is younger than rotateAfterDays, an update once it is older", async () => {
+            const { issuedAt, tokenId } = await stack.outputs();
+            const at = (days: number) => ({ MAILTRAP_PROVIDER_NOW: new Date(Date.parse(issuedAt) + days * DAY_MS).toISOString() });
+
+            const young = await stack.preview({ expectNoChanges: true, env: at(89) });
+            expect(opsOf(young, "ci-token")).toEqual(["same"]);
+
+            const old = await stack.preview({ env: at(91) });
+            agePreview = old;
+            recordPreview("preview-age.txt", "Rotation by age: 91 days after the value was issued, rotateAfterDays 90", old);
+            expect(opsOf(old, "ci-token")).toEqual(["update"]);
+            expect(opsOf(old, "consumer")).toEqual(["update"]);
+            // The engine shows no reason for this update: the provider says it, naming the resource, the token, the age and the limit.
+            const notice = old.output.split("\n").find((line) => line.includes("will rotate")) ?? "";
+            expect(notice).toContain('"ci-token"');
+            expect(notice).toContain(String(tokenId));
+            expect(notice).toMatch(/its value is 91\.0 days old and rotateAfterDays is 90/);
+            expect(old.requests).toEqual([]);
+
+            const up = await stack.up({ env: at(91) });
+            const outputs = await stack.outputs({ showSecrets: true });
+            ids.push(outputs.tokenId);
+            expect(requestLines(up)).toEqual([`POST ${tokens()}/${tokenId}/reset`]);
+            expect(opsOf(up, "consumer")).toEqual(["update"]);
+            expect(outputs.token).toBe(live(outputs.tokenId).token);
+            expect(outputs.consumerHash).toBe(sha256(outputs.token));
+            expect(outputs.issuedAt).toBe(at(91).MAILTRAP_PROVIDER_NOW);
+
+            // The new value is young again.
+            await stack.preview({ expectNoChanges: true, env: at(91) });
+        });
+
+        // Product bug, open: the preview shows `ci-token update [diff: -resources]`. The program sets no
+        // `resources`; the outputs echo `resources: []`, and with no input changed the engine lists
+        // the outputs that differ from the inputs. A user reads it as permissions being removed.
+        it.failing("names no input as changed in the age-rotation preview: nothing in the program changed", () => {
+            const line = agePreview!.stdout.split("\n").find((l) => /ApiToken\s+ci-token\s+update/.test(l));
+            expect(line).toBeDefined();
+            expect(line).not.toMatch(/\[diff:/);
+        });
+
+        it("deletes the live token on `pulumi destroy` and leaves only the previous ones, each in its grace period", async () => {
+            const liveId = ids[ids.length - 1];
+            const destroy = await stack.destroy();
+
+            expect(requestLines(destroy)).toEqual([`DELETE ${tokens()}/${liveId}`]);
+            const left = ws.emulator.listTokens(ws.accountId).filter((t) => t.name === "e2e-rotation");
+            expect(left.map((t) => t.id).sort()).toEqual(ids.slice(0, -1).sort());
+            for (const token of left) {
+                const expires = Date.parse(token.expires_at!);
+                expect(expires).toBeGreaterThan(Date.now());
+                expect(expires).toBeLessThanOrEqual(Date.now() + 12 * HOUR_MS);
+            }
+        });
+    });
+
+    describe("of a token with an expiry: a new token in an update, the old one kept for its grace", () => {
+        const expiresAt = new Date(Date.now() + 30 * DAY_MS).toISOString();
+        let stack: E2EStack;
+
+        beforeAll(async () => {
+            const source = program(
+                IMPORTS,
+                TOKEN_CONSUMER,
+                `const token = new ApiToken("contractor", {
+                    name: "e2e-contractor",
+                    expiresAt: "${expiresAt}",
+                    rotate: config.require("rotation"),
+                });
+                const consumer = new TokenConsumer("consumer", { value: token.token });
+                exports.tokenId = token.tokenId;
+                exports.token = token.token;
+                exports.previousTokenId = token.previousTokenId;
+                exports.previousTokenExpiresAt = token.previousTokenExpiresAt;
+                exports.consumerHash = consumer.hash;`,
+            );
+            stack = await ws.project("expiring", source).newStack("dev");
+            await stack.setConfig("rotation", "1");
+            await stack.up();
+        });
+
+        it("previews a `rotate` change as an update of the token and its consumer, saying why, without calling the API", async () => {
+            await stack.setConfig("rotation", "2");
+            const preview = await stack.preview();
+            recordPreview("preview-expiring.txt", "Rotation of a token with an expiry: `pulumi config set rotation 2`", preview);
+
+            expect(opsOf(preview, "contractor")).toEqual(["update"]);
+            expect(opsOf(preview, "consumer")).toEqual(["update"]);
+            expect(preview.summary.replace ?? 0).toBe(0);
+            const notice = preview.output.split("\n").find((line) => line.includes("will rotate")) ?? "";
+            expect(notice).toContain('"contractor"');
+            expect(preview.requests).toEqual([]);
+        });
+
+        it("creates the new token (the API cannot reset one with an expiry) and updates the consumer; the old one keeps working for its grace", async () => {
+            const { tokenId: oldId } = await stack.outputs();
+            const up = await stack.up();
+            const outputs = await stack.outputs({ showSecrets: true });
+
+            expect(requestLines(up)).toEqual([`POST ${tokens()}`]);
+            expect(opsOf(up, "contractor")).toEqual(["update"]);
+            expect(opsOf(up, "consumer")).toEqual(["update"]);
+            expect(outputs.tokenId).not.toBe(oldId);
+            expect(live(outputs.tokenId).name).toBe("e2e-contractor");
+            expect(Date.parse(live(outputs.tokenId).expires_at!)).toBe(Date.parse(expiresAt));
+            expect(outputs.token).toBe(live(outputs.tokenId).token);
+            expect(outputs.consumerHash).toBe(sha256(outputs.token));
+            expect(outputs.previousTokenId).toBe(oldId);
+            expect(ws.emulator.isTokenValueLive(live(oldId).token)).toBe(true);
+            const graceEnd = Date.parse(outputs.previousTokenExpiresAt);
+            expect(graceEnd).toBeGreaterThan(Date.now() + 11 * HOUR_MS);
+            expect(graceEnd).toBeLessThanOrEqual(Date.now() + 12 * HOUR_MS);
+        });
+
+        it("deletes the old token at the first `pulumi up` after its grace, leaving the value and the consumer as they are", async () => {
+            const before = await stack.outputs({ showSecrets: true });
+            const afterGrace = { MAILTRAP_PROVIDER_NOW: new Date(Date.parse(before.previousTokenExpiresAt) + 60_000).toISOString() };
+
+            const preview = await stack.preview({ env: afterGrace });
+            recordPreview("preview-expiring-retire.txt", "The first preview after the old token's grace", preview);
+            expect(opsOf(preview, "contractor")).toEqual(["update"]);
+            expect(preview.output).toContain(String(before.previousTokenId));
+            expect(preview.requests).toEqual([]);
+
+            const up = await stack.up({ env: afterGrace });
+            const after = await stack.outputs({ showSecrets: true });
+            expect(requestLines(up)).toEqual([`DELETE ${tokens()}/${before.previousTokenId}`]);
+            expect(opsOf(up, "consumer")).toEqual(["same"]);
+            expect(ws.emulator.getToken(ws.accountId, before.previousTokenId)).toBeUndefined();
+            expect(after.tokenId).toBe(before.tokenId);
+            expect(after.token).toBe(before.token);
+            await stack.preview({ expectNoChanges: true, env: afterGrace });
+        });
+
+        it("deletes the live token and a previous one still in its grace on `pulumi destroy`", async () => {
+            await stack.setConfig("rotation", "3");
+            await stack.up();
+            const { tokenId, previousTokenId } = await stack.outputs();
+            const destroy = await stack.destroy();
+
+            expect(requestLines(destroy).sort()).toEqual([`DELETE ${tokens()}/${tokenId}`, `DELETE ${tokens()}/${previousTokenId}`].sort());
+            expect(ws.emulator.listTokens(ws.accountId).filter((t) => t.name === "e2e-contractor")).toEqual([]);
+        });
+    });
+
+    it("leaves the credential and every token value out of state files, PULUMI_HOME and CLI output", () => {
+        expect(ws.leaks()).toEqual([]);
+    });
+});
