@@ -75,6 +75,10 @@ export function checkApiTokenInputs(
 
     if (news.resources !== undefined && news.resources !== null && !isUnknown(news.resources)) {
         checkResources(news.resources, fail);
+    } else if (!isUnknown(news.resources)) {
+        // No permissions is an empty list, as the outputs echo it: the CLI would otherwise show "-resources"
+        // in every update's diff, as though permissions were being removed.
+        inputs.resources = [];
     }
 
     // An expiry already accepted stays valid as time passes; only a new value must lie ahead.

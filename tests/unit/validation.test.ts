@@ -149,6 +149,12 @@ describe("checkApiTokenInputs", () => {
             expect(reasonFor(failures, "accountId")).toMatch(/MAILTRAP_ACCOUNT_ID/);
         });
 
+        it("fills missing resources with an empty list, as the outputs echo it", () => {
+            expect(check(withInputs({})).inputs.resources).toEqual([]);
+            expect(check(withInputs({ resources: null })).inputs.resources).toEqual([]);
+            expect(check(withInputs({ resources: UNKNOWN_VALUE })).inputs.resources).toBe(UNKNOWN_VALUE);
+        });
+
         it("fills a missing accountId from the config default", () => {
             const result = check(withInputs({ accountId: undefined }), { defaultAccountId: 77 });
             expect(result.failures).toEqual([]);
