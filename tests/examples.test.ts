@@ -99,7 +99,25 @@ describe("the examples", () => {
     const compiled = (name: string) => path.join(repoRoot(), "bin", "examples", name, "index.js");
     const apiTokens = (run: ProgramRun) => run.resources.filter((r) => r.type === API_TOKEN_TYPE);
 
-    it.each(fs.readdirSync(examplesDir))("%s is a project with Pulumi.yaml, index.ts and a README, compiled by the build", (name) => {
+    // A policy pack (PulumiPolicy.yaml) is not a Pulumi project, and is never run here: constructing its
+    // PolicyPack starts a gRPC server. tests/policy drive examples/policy-pack.
+    const isPolicyPack = (name: string) => fs.existsSync(path.join(examplesDir, name, "PulumiPolicy.yaml"));
+    const programs = fs.readdirSync(examplesDir).filter((name) => !isPolicyPack(name));
+
+    it.each(fs.readdirSync(examplesDir).filter(isPolicyPack))(
+        "%s is a policy pack with PulumiPolicy.yaml, package.json, index.ts and a README, compiled by the build",
+        (name) => {
+            for (const file of ["PulumiPolicy.yaml", "package.json", "index.ts", "README.md"]) {
+                expect(fs.existsSync(path.join(examplesDir, name, file))).toBe(true);
+            }
+            expect(fs.readFileSync(path.join(examplesDir, name, "PulumiPolicy.yaml"), "utf8")).toMatch(/^runtime: nodejs$/m);
+            // PolicyPack reads its version from the pack's package.json.
+            expect(JSON.parse(fs.readFileSync(path.join(examplesDir, name, "package.json"), "utf8")).version).toMatch(/^\d+\.\d+\.\d+/);
+            expect(fs.existsSync(compiled(name))).toBe(true);
+        },
+    );
+
+    it.each(programs)("%s is a project with Pulumi.yaml, index.ts and a README, compiled by the build", (name) => {
         for (const file of ["Pulumi.yaml", "index.ts", "README.md"]) {
             expect(fs.existsSync(path.join(examplesDir, name, file))).toBe(true);
         }
