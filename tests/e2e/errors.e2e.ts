@@ -62,6 +62,20 @@ describe("errors through the Pulumi CLI", () => {
         expect(await stack.stateResources()).toEqual([]);
     });
 
+    it("refuses the import resource option with one line pointing at adoptTokenId: no stack trace, no request", async () => {
+        const existing = ws.emulator.createToken(ws.accountId, { name: "e2e-import", expires_at: null });
+        const source = program(IMPORTS, `new ApiToken("imported", { name: "e2e-import" }, { import: "${existing.id}" });`);
+        const stack = await ws.project("import-option", source).newStack("dev");
+
+        const preview = await stack.preview({ expectFailure: true });
+
+        expect(preview.output).toContain(
+            `mailtrap: ApiToken "imported": the import option cannot work for a dynamic resource (Pulumi sends it no provider); to take over token ${existing.id}, drop the import option and set adoptTokenId: ${existing.id} instead`,
+        );
+        expect(preview.output).not.toMatch(/^\s+at /m);
+        expect(preview.requests).toEqual([]);
+    });
+
     it("leaves the credentials out of state files, PULUMI_HOME and CLI output", () => {
         expect(ws.leaks()).toEqual([]);
     });

@@ -41,6 +41,22 @@ describe("two stacks of one program on one credential", () => {
         }
     });
 
+    it("prod's lost create leaves dev's token alone: no delete, dev's value still works, prod is created once more", async () => {
+        // With prod's token gone, dev's is the newest of that name; prod's next create is lost before it reaches the API.
+        await stacks.prod.destroy();
+        ws.emulator.injectFault({ method: "POST", path: /\/api_tokens$/, fault: { kind: "reset" } });
+
+        const up = await stacks.prod.up();
+
+        expect(requestLines(up)).toEqual([`POST ${tokens()}`, `POST ${tokens()}`, `GET ${tokens()}`]);
+        expect(ws.emulator.isTokenValueLive(ws.emulator.getToken(ws.accountId, ids.dev)!.token)).toBe(true);
+        expect(up.output).toMatch(
+            new RegExp(`${ids.dev} "e2e-shared-name" \\(last 4 digits [0-9a-f]{4}\\) may have been made by it and is left in place`),
+        );
+        ids.prod = (await stacks.prod.outputs()).tokenId;
+        expect(ws.emulator.isTokenValueLive(ws.emulator.getToken(ws.accountId, ids.prod)!.token)).toBe(true);
+    });
+
     it("destroys dev's token only; prod's keeps working and prod has nothing to do", async () => {
         const destroy = await stacks.dev.destroy();
 
