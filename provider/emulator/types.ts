@@ -1,0 +1,112 @@
+/**
+ * The emulator's public shapes and constants: what a token, a permission, a logged request,
+ * an injected fault and the options look like, and the error the out-of-band helpers throw.
+ */
+
+export type AccessLevel = 10 | 100;
+
+export interface EmulatorPermission {
+    resource_type: "account" | "project" | "inbox" | "sending_domain";
+    resource_id: number | string;
+    access_level: AccessLevel;
+}
+
+export interface EmulatorToken {
+    id: number;
+    account_id: number;
+    name: string;
+    last_4_digits: string;
+    created_by: string;
+    expires_at: string | null;
+    resources: EmulatorPermission[];
+    /** The full value. */
+    token: string;
+    created_at: string;
+    /** Id of the successor after a reset. */
+    reset_to?: number;
+}
+
+export interface RequestLogEntry {
+    method: string;
+    path: string;
+    /** 0 when the socket was destroyed without an answer. */
+    status: number;
+    /** Emulator clock, ms. */
+    at: number;
+    authenticated: boolean;
+    /** Parsed JSON request body (never headers). */
+    body?: unknown;
+}
+
+export type Fault =
+    /** Answer with this instead of the real handler; the change is not applied. */
+    | { kind: "status"; status: number; body?: unknown; headers?: Record<string, string> }
+    /** Destroy the socket without answering; the change is not applied. */
+    | { kind: "reset" }
+    /** Apply the change normally, then answer after `ms` of real time. */
+    | { kind: "delay"; ms: number }
+    /** Apply the change, then answer 200 with a body that is not valid JSON. */
+    | { kind: "malformed" }
+    /** Apply the change, then destroy the socket without answering. */
+    | { kind: "apply-then-drop" }
+    /** Apply the change, then answer this status with a JSON error body. */
+    | { kind: "apply-then-status"; status: number };
+
+export interface FaultRule {
+    method?: string;
+    /** A string matches as a substring of the path. */
+    path?: RegExp | string;
+    /** Default 1; Infinity allowed. */
+    times?: number;
+    fault: Fault;
+}
+
+export interface RateLimit {
+    requests: number;
+    windowMs: number;
+}
+
+export interface EmulatorOptions {
+    /** Default 3229: the seeded account. */
+    accountId?: number;
+    /** Default: a random 32-hex value. The seeded admin credential. */
+    credential?: string;
+    /** Default 150 requests per 10 s per credential; null disables. */
+    rateLimit?: RateLimit | null;
+    /** Default 12: after a reset the old token expires this many hours later. */
+    graceHours?: number;
+    /**
+     * Default 90: a create without an `expires_at` key gets this expiry (the real API may set
+     * a default); an explicit null means never expires. null here disables the default.
+     */
+    defaultExpiryDays?: number | null;
+    /** Clock source; default Date.now. */
+    now?: () => number;
+}
+
+export interface CreateTokenInput {
+    name: string;
+    resources?: EmulatorPermission[];
+    expires_at?: string | null;
+}
+
+export type TokenPatch = Partial<Pick<EmulatorToken, "name" | "resources" | "expires_at">>;
+
+/** Field name → messages, as the API's 422 body carries them. */
+export type ValidationErrors = Record<string, string[]>;
+
+export const DEFAULT_ACCOUNT_ID = 3229;
+export const DEFAULT_RATE_LIMIT: RateLimit = { requests: 150, windowMs: 10_000 };
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+/** Thrown by the out-of-band helpers when the same change through the API would be refused. */
+export class EmulatorError extends Error {
+    constructor(
+        message: string,
+        readonly status: number,
+        readonly errors?: ValidationErrors,
+    ) {
+        super(message);
+        this.name = "EmulatorError";
+    }
+}

@@ -1,0 +1,114 @@
+/**
+ * How the API validates a token's fields: the body of a create, and a change to an existing
+ * token. Errors come back keyed by field, as the API's 422 body carries them.
+ */
+import type { EmulatorPermission, TokenPatch, ValidationErrors } from "./types";
+
+const MAX_NAME_LENGTH = 255;
+const DAY_MS = 24 * 3_600_000;
+const RESOURCE_TYPES: readonly EmulatorPermission["resource_type"][] = ["account", "project", "inbox", "sending_domain"];
+const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/i;
+const NOT_A_DATE_TIME = "is not a valid ISO 8601 date-time";
+
+/** The fields of a create the API accepted, with `expires_at` normalised (or defaulted). */
+export interface ValidCreate {
+    name: string;
+    resources: EmulatorPermission[];
+    expiresAt: string | null;
+}
+
+/**
+ * `POST …/api_tokens`: a missing `resources` means none; a missing `expires_at` key gets the
+ * default expiry (none when `defaultExpiryDays` is null), an explicit null never expires.
+ */
+export function validateCreate(
+    body: Record<string, unknown>,
+    defaultExpiryDays: number | null,
+    now: () => number,
+): ValidCreate | { errors: ValidationErrors } {
+    const errors: ValidationErrors = {};
+    validateName(body.name, errors);
+    const resources = body.resources === undefined || body.resources === null ? [] : body.resources;
+    validateResources(resources, errors);
+
+    let expiresAt: string | null;
+    if (!("expires_at" in body)) {
+        expiresAt = defaultExpiryDays === null ? null : new Date(now() + defaultExpiryDays * DAY_MS).toISOString();
+    } else if (body.expires_at === null) {
+        expiresAt = null;
+    } else {
+        expiresAt = null;
+        const ms = typeof body.expires_at === "string" ? isoToMs(body.expires_at) : undefined;
+        if (ms === undefined) {
+            errors.expires_at = [NOT_A_DATE_TIME];
+        } else if (ms <= now()) {
+            errors.expires_at = ["must be in the future"];
+        } else if (ms > addYears(now(), 5)) {
+            errors.expires_at = ["must be at most 5 years from now"];
+        } else {
+            expiresAt = new Date(ms).toISOString();
+        }
+    }
+
+    if (Object.keys(errors).length > 0) return { errors };
+    return { name: body.name as string, resources: resources as EmulatorPermission[], expiresAt };
+}
+
+/** A change made out of band: each given field must be well formed; dates need not be in the future. */
+export function validatePatch(patch: TokenPatch): ValidationErrors {
+    const errors: ValidationErrors = {};
+    if (patch.name !== undefined) validateName(patch.name, errors);
+    if (patch.resources !== undefined) validateResources(patch.resources, errors);
+    if (patch.expires_at !== undefined && patch.expires_at !== null && isoToMs(patch.expires_at) === undefined) {
+        errors.expires_at = [NOT_A_DATE_TIME];
+    }
+    return errors;
+}
+
+/** Milliseconds of an ISO 8601 date-time, or undefined when the text is not one. */
+export function isoToMs(text: string): number | undefined {
+    if (!ISO_DATE_TIME.test(text)) return undefined;
+    const ms = Date.parse(text);
+    return Number.isNaN(ms) ? undefined : ms;
+}
+
+function validateName(name: unknown, errors: ValidationErrors): void {
+    if (name === undefined || name === null || (typeof name === "string" && name.trim() === "")) {
+        errors.name = ["can't be blank"];
+    } else if (typeof name !== "string") {
+        errors.name = ["must be a string"];
+    } else if (name.length > MAX_NAME_LENGTH) {
+        errors.name = [`is too long (maximum is ${MAX_NAME_LENGTH} characters)`];
+    }
+}
+
+function validateResources(resources: unknown, errors: ValidationErrors): void {
+    if (!Array.isArray(resources)) {
+        errors.resources = ["must be an array of { resource_type, resource_id, access_level }"];
+        return;
+    }
+    const resourceErrors = new Set<string>();
+    const accessErrors = new Set<string>();
+    for (const item of resources) {
+        if (typeof item !== "object" || item === null || Array.isArray(item)) {
+            resourceErrors.add("each entry must be an object { resource_type, resource_id, access_level }");
+            continue;
+        }
+        const p = item as Record<string, unknown>;
+        if (!RESOURCE_TYPES.includes(p.resource_type as EmulatorPermission["resource_type"])) {
+            resourceErrors.add(`resource_type must be one of ${RESOURCE_TYPES.join(", ")}`);
+        }
+        const id = p.resource_id;
+        const validId = (typeof id === "number" && Number.isInteger(id) && id > 0) || (typeof id === "string" && id.trim() !== "");
+        if (!validId) resourceErrors.add("resource_id must be a positive integer or a non-empty string");
+        if (p.access_level !== 10 && p.access_level !== 100) accessErrors.add("must be 10 (viewer) or 100 (admin)");
+    }
+    if (resourceErrors.size > 0) errors.resources = [...resourceErrors];
+    if (accessErrors.size > 0) errors.access_level = [...accessErrors];
+}
+
+function addYears(ms: number, years: number): number {
+    const date = new Date(ms);
+    date.setUTCFullYear(date.getUTCFullYear() + years);
+    return date.getTime();
+}
