@@ -130,9 +130,8 @@ describe("rotation through the Pulumi CLI", () => {
             await stack.preview({ expectNoChanges: true, env: at(91) });
         });
 
-        // Product bug, open: the preview shows `ci-token update [diff: -resources]`. The program sets no
-        // `resources`; the outputs echo `resources: []`, and with no input changed the engine lists
-        // the outputs that differ from the inputs. A user reads it as permissions being removed.
+        // Once a bug: the outputs echo `resources: []` for a program that sets none, and the engine listed
+        // the difference as `[diff: -resources]`, read as permissions being removed; check now fills it.
         it("names no input as changed in the age-rotation preview: nothing in the program changed", () => {
             const line = agePreview!.stdout.split("\n").find((l) => /ApiToken\s+ci-token\s+update/.test(l));
             expect(line).toBeDefined();
@@ -151,6 +150,63 @@ describe("rotation through the Pulumi CLI", () => {
                 expect(expires).toBeGreaterThan(Date.now());
                 expect(expires).toBeLessThanOrEqual(Date.now() + 12 * HOUR_MS);
             }
+        });
+    });
+
+    describe("of a 90-day rolling token (expiresInDays): renewed once after day 75, the old one retired after its grace", () => {
+        let stack: E2EStack;
+
+        beforeAll(async () => {
+            const source = program(
+                IMPORTS,
+                TOKEN_CONSUMER,
+                `const token = new ApiToken("rolling", { name: "e2e-rolling", expiresInDays: 90 });
+                const consumer = new TokenConsumer("consumer", { value: token.token });
+                exports.tokenId = token.tokenId;
+                exports.token = token.token;
+                exports.issuedAt = token.issuedAt;
+                exports.previousTokenId = token.previousTokenId;
+                exports.previousTokenExpiresAt = token.previousTokenExpiresAt;
+                exports.rotationCount = token.rotationCount;
+                exports.rotationHistory = token.rotationHistory;
+                exports.consumerHash = consumer.hash;`,
+            );
+            stack = await ws.project("rolling", source).newStack("dev");
+            await stack.up();
+        });
+
+        it("renews at the first up after day 75 with a new 90-day token, no reset, the preview saying why; the evidence gains an age entry", async () => {
+            const first = await stack.outputs({ showSecrets: true });
+            const at = (days: number) => ({ MAILTRAP_PROVIDER_NOW: new Date(Date.parse(first.issuedAt) + days * DAY_MS).toISOString() });
+            expect(first.rotationCount).toBe(0);
+            await stack.preview({ expectNoChanges: true, env: at(74) });
+
+            const preview = await stack.preview({ env: at(76) });
+            recordPreview("preview-rolling.txt", "A 90-day rolling token on day 76", preview);
+            expect(opsOf(preview, "rolling")).toEqual(["update"]);
+            expect(preview.output).toContain(
+                `mailtrap: ApiToken "rolling" (Mailtrap token "e2e-rolling" ${first.tokenId}) will rotate: it is 76.0 days old, expires in 14.0 days: renewed with a new 90-day token`,
+            );
+            expect(preview.requests).toEqual([]);
+
+            const up = await stack.up({ env: at(76) });
+            const renewed = await stack.outputs({ showSecrets: true });
+            expect(requestLines(up)).toEqual([`POST ${tokens()}`]);
+            expect(opsOf(up, "consumer")).toEqual(["update"]);
+            expect(renewed.consumerHash).toBe(sha256(renewed.token));
+            expect(Date.parse(live(renewed.tokenId).expires_at!)).toBe(Date.parse(at(76 + 90).MAILTRAP_PROVIDER_NOW));
+            expect(renewed.previousTokenId).toBe(first.tokenId);
+            expect(ws.emulator.isTokenValueLive(first.token)).toBe(true);
+            expect(renewed.rotationCount).toBe(1);
+            expect(renewed.rotationHistory.map((r: { cause: string }) => r.cause)).toEqual(["age", "created"]);
+
+            const afterGrace = { MAILTRAP_PROVIDER_NOW: new Date(Date.parse(renewed.previousTokenExpiresAt) + 60_000).toISOString() };
+            const retire = await stack.up({ env: afterGrace });
+            expect(requestLines(retire)).toEqual([`DELETE ${tokens()}/${first.tokenId}`]);
+            expect(retire.output).toContain(`retires previous token ${first.tokenId}, grace ended`);
+            expect(ws.emulator.getToken(ws.accountId, first.tokenId)).toBeUndefined();
+            expect((await stack.outputs()).rotationCount).toBe(1);
+            await stack.destroy();
         });
     });
 
