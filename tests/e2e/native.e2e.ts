@@ -124,6 +124,10 @@ describe("the native provider pulumi-resource-mailtrap through the Pulumi CLI", 
             const outputs = await stack.outputs({ showSecrets: true });
             expect(outputs.token).not.toBe(before);
             expect(outputs.token).toBe(live(outputs.tokenId)!.token);
+            // Sent through the engine's Log with the resource's URN: the CLI files it under the resource.
+            expect(up.stdout).toMatch(
+                /mailtrap:index:ApiToken \(ci-token\):\n\s+mailtrap: ApiToken "ci-token" \(Mailtrap token "e2e-native" \d+\) will rotate: its rotate trigger changed/,
+            );
             ws.record("native-rotation.txt", up.stdout);
         });
 
@@ -164,6 +168,18 @@ describe("the native provider pulumi-resource-mailtrap through the Pulumi CLI", 
         expect(up.requests).toEqual([]);
         expect(up.output).toMatch(/resources.*resources\[0\]\.resourceType/);
         expect(up.output).not.toMatch(/\n\s+at .*\.js:\d+/);
+    });
+
+    it("fails an API error in one line, without a stack trace or the credential", async () => {
+        const source = program(NATIVE_IMPORTS, `nativeToken("refused", { name: "e2e-refused" });`);
+        const stack = await ws.project("native-refused", source).newStack("dev", { apiToken: "not-the-credential-0000" });
+
+        const up = await stack.up({ expectFailure: true });
+
+        expect(requestLines(up)).toEqual([`POST ${tokens()}`]);
+        expect(up.output).toMatch(/error: mailtrap: create API token "e2e-refused" in account \d+ failed: HTTP 401/);
+        expect(up.output).not.toMatch(/\n\s+at .*\.js:\d+/);
+        expect(up.output).not.toContain("not-the-credential-0000");
     });
 
     describe("`pulumi import` of a token made outside Pulumi", () => {
