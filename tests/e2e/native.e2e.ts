@@ -253,6 +253,27 @@ describe("the native provider pulumi-resource-mailtrap through the Pulumi CLI", 
         });
     });
 
+    it("takes a token over with the `import` resource option: one GET, then nothing to do", async () => {
+        const existing = ws.emulator.createToken(ws.accountId, { name: "e2e-import-option", resources: [], expires_at: null }).id;
+        const source = program(
+            NATIVE_IMPORTS,
+            `const token = nativeToken("by-option", { name: "e2e-import-option" }, { import: config.require("importId") });
+            exports.tokenId = token.tokenId;`,
+        );
+        const stack = await ws.project("native-import-option", source).newStack("dev");
+        await stack.setConfig("importId", `${ws.accountId}/${existing}`);
+
+        const up = await stack.up();
+
+        expect(opsOf(up, "by-option")).toEqual(["import"]);
+        expect(requestLines(up)).toEqual([`GET ${tokens()}/${existing}`]);
+        expect((await stack.outputs()).tokenId).toBe(existing);
+        const preview = await stack.preview({ expectNoChanges: true });
+        expect(preview.requests).toEqual([]);
+        await stack.destroy();
+        expect(live(existing)).toBeUndefined();
+    });
+
     it("lists tokens through getApiTokens as an invoke", async () => {
         const source = program(
             NATIVE_IMPORTS,
