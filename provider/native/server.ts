@@ -18,7 +18,6 @@ import * as plugproto from "@pulumi/pulumi/proto/plugin_pb";
 import * as provrpc from "@pulumi/pulumi/proto/provider_grpc_pb";
 import * as provproto from "@pulumi/pulumi/proto/provider_pb";
 import type * as pulumi from "@pulumi/pulumi";
-import { getApiTokens } from "../getApiTokens";
 import { ApiTokenProvider } from "../provider";
 import { SETTINGS } from "../settings";
 import { API_TOKEN_TYPE, GET_API_TOKENS, packageSchema } from "./schema";
@@ -372,6 +371,8 @@ export class NativeProviderService {
             const args = unwrapSecrets(incoming(req.getArgs())) as { accountId?: number; apiToken?: string; baseUrl?: string };
             const setting = (key: keyof typeof SETTINGS) => this.lookup(SETTINGS[key].key);
             const accountId = args.accountId ?? setting("accountId");
+            // Loaded on first use: it brings the whole Pulumi SDK (about a second), which resource calls never need.
+            const { getApiTokens } = await import("../getApiTokens");
             const tokens = await getApiTokens({
                 accountId: accountId === undefined ? undefined : Number(accountId),
                 apiToken: args.apiToken ?? setting("apiToken"),
