@@ -1,4 +1,4 @@
 export { ApiToken, ApiTokenArgs, ApiTokenPermissionArgs } from "./apiToken";
-export { getApiTokens, GetApiTokensArgs } from "./getApiTokens";
+export { getApiTokens, GetApiTokensArgs, getApiTokensOutput, GetApiTokensOutputArgs, GetApiTokensOutputOptions } from "./getApiTokens";
 export { AccessLevel, ApiTokenInfo, ApiTokenPermission, ResourceType, RotationCauseName, RotationRecord } from "./types";
 export { MailtrapApiError } from "./client/errors";
