@@ -31,6 +31,7 @@ describe("examples/rotation", () => {
         run = await runProgram(ROTATION_PROGRAM, {
             config: {
                 "mailtrap:accountId": "3229",
+                "mailtrap-test:projectId": "12345",
                 "mailtrap-test:rotateAfterDays": "30",
                 "mailtrap-test:rotation": "2031-03",
                 "mailtrap-test:secretPath": path.join(secretDir, "token"),
@@ -56,8 +57,8 @@ describe("examples/rotation", () => {
         expect(run.exports).toMatchObject({ storedAt: path.join(secretDir, "token") });
     });
 
-    it("uses defaults without config: a 90-day schedule and a secret file under the project", async () => {
-        const bare = await runProgram(ROTATION_PROGRAM, { config: { "mailtrap:accountId": "3229" } });
+    it("uses defaults without optional config: a 90-day schedule and a secret file under the project", async () => {
+        const bare = await runProgram(ROTATION_PROGRAM, { config: { "mailtrap:accountId": "3229", "mailtrap-test:projectId": "12345" } });
         const token = bare.resources.find((r) => r.type === API_TOKEN_TYPE)!;
         expect(token.inputs).toMatchObject({ rotateAfterDays: 90, rotate: "1" });
         const stored = bare.resources.find((r) => r.type === STORED_SECRET_TYPE)!;
@@ -93,95 +94,207 @@ describe("examples/rotation", () => {
     });
 });
 
+/**
+ * The config each example requires, given explicitly (project "mailtrap-test" under the harness):
+ * every example runs below with exactly this, and fails naming the key without it.
+ */
+const REQUIRED_CONFIG: Record<string, Record<string, string>> = {
+    basic: { "mailtrap-test:projectId": "12345" },
+    rotation: { "mailtrap-test:projectId": "12345" },
+    adopt: { "mailtrap-test:adoptTokenId": "12345", "mailtrap-test:adoptName": "legacy CI token", "mailtrap-test:projectId": "4242" },
+    audit: { "mailtrap-test:projectId": "12345" },
+    permissions: {
+        "mailtrap-test:accountId": "3229",
+        "mailtrap-test:projectId": "12345",
+        "mailtrap-test:inboxId": "23456",
+        "mailtrap-test:sendingDomainId": "34567",
+    },
+    evidence: { "mailtrap-test:projectId": "4242" },
+    environments: { "mailtrap-test:projectId": "12345", "mailtrap-test:expiresInDays": "30" },
+    ci: { "mailtrap-test:projectId": "12345" },
+    propagation: { "mailtrap-test:projectId": "12345", "mailtrap-test:repository": "payments" },
+};
+/** Not programs: the policy pack starts a gRPC server when loaded (tests/policy drives it). */
+const NOT_PROGRAMS = ["policy-pack"];
+
 /** Every example is a Pulumi project of its own, compiled by the build and run here under mocks. */
 describe("the examples", () => {
     const examplesDir = path.join(repoRoot(), "examples");
     const compiled = (name: string) => path.join(repoRoot(), "bin", "examples", name, "index.js");
     const apiTokens = (run: ProgramRun) => run.resources.filter((r) => r.type === API_TOKEN_TYPE);
+    const examples = fs.readdirSync(examplesDir).filter((name) => fs.statSync(path.join(examplesDir, name)).isDirectory());
+    const programs = examples.filter((name) => !NOT_PROGRAMS.includes(name));
+    const withConfig = (name: string, extra: Record<string, string> = {}) => ({
+        config: { "mailtrap:accountId": "3229", ...REQUIRED_CONFIG[name], ...extra },
+    });
 
-    // A policy pack (PulumiPolicy.yaml) is not a Pulumi project, and is never run here: constructing its
-    // PolicyPack starts a gRPC server. tests/policy drive examples/policy-pack.
-    const isPolicyPack = (name: string) => fs.existsSync(path.join(examplesDir, name, "PulumiPolicy.yaml"));
-    const programs = fs.readdirSync(examplesDir).filter((name) => !isPolicyPack(name));
-
-    it.each(fs.readdirSync(examplesDir).filter(isPolicyPack))(
-        "%s is a policy pack with PulumiPolicy.yaml, package.json, index.ts and a README, compiled by the build",
-        (name) => {
-            for (const file of ["PulumiPolicy.yaml", "package.json", "index.ts", "README.md"]) {
-                expect(fs.existsSync(path.join(examplesDir, name, file))).toBe(true);
-            }
-            expect(fs.readFileSync(path.join(examplesDir, name, "PulumiPolicy.yaml"), "utf8")).toMatch(/^runtime: nodejs$/m);
-            // PolicyPack reads its version from the pack's package.json.
-            expect(JSON.parse(fs.readFileSync(path.join(examplesDir, name, "package.json"), "utf8")).version).toMatch(/^\d+\.\d+\.\d+/);
-            expect(fs.existsSync(compiled(name))).toBe(true);
-        },
-    );
-
-    it.each(programs)("%s is a project with Pulumi.yaml, index.ts and a README, compiled by the build", (name) => {
-        for (const file of ["Pulumi.yaml", "index.ts", "README.md"]) {
+    it.each(examples)("%s is a project with Pulumi.yaml (or PulumiPolicy.yaml), index.ts and a README, compiled by the build", (name) => {
+        const projectFile = NOT_PROGRAMS.includes(name) ? "PulumiPolicy.yaml" : "Pulumi.yaml";
+        for (const file of [projectFile, "index.ts", "README.md"]) {
             expect(fs.existsSync(path.join(examplesDir, name, file))).toBe(true);
         }
-        expect(fs.readFileSync(path.join(examplesDir, name, "Pulumi.yaml"), "utf8")).toMatch(/^runtime: nodejs$/m);
+        expect(fs.readFileSync(path.join(examplesDir, name, projectFile), "utf8")).toMatch(/^runtime: nodejs$/m);
         expect(fs.existsSync(compiled(name))).toBe(true);
     });
 
-    it("basic declares one token and exports its value", async () => {
-        const run = await runProgram(compiled("basic"), { config: { "mailtrap:accountId": "3229" } });
+    it.each(programs)("%s runs under mocks with its required config, and its README lists that config", async (name) => {
+        expect(REQUIRED_CONFIG[name]).toBeDefined();
+        const readme = fs.readFileSync(path.join(examplesDir, name, "README.md"), "utf8");
+        for (const key of Object.keys(REQUIRED_CONFIG[name])) {
+            expect(readme).toContain(`\`${key.split(":")[1]}\``);
+        }
+        // An emulator for the examples that read the account (getApiTokensOutput) while they run.
+        const { MailtrapEmulator } = await import("../provider/emulator/server");
+        const emulator = new MailtrapEmulator();
+        const baseUrl = await emulator.start(0);
+        try {
+            const run = await runProgram(compiled(name), {
+                ...withConfig(name, { "mailtrap:baseUrl": baseUrl }),
+                env: { MAILTRAP_API_TOKEN: emulator.credential },
+            });
+            expect(apiTokens(run).length).toBeGreaterThan(0);
+        } finally {
+            await emulator.stop();
+        }
+    });
+
+    it.each(programs.flatMap((name) => Object.keys(REQUIRED_CONFIG[name] ?? {}).map((key) => [name, key])))(
+        "%s refuses to run without %s, naming it",
+        async (name, key) => {
+            const config = withConfig(name).config as Record<string, string>;
+            delete config[key];
+            await expect(runProgram(compiled(name), { config })).rejects.toThrow(
+                new RegExp(`Missing required configuration variable '${key}'`),
+            );
+        },
+    );
+
+    it.each(examples)("%s has no made-up default id and no date that moves", (name) => {
+        const source = fs.readFileSync(path.join(examplesDir, name, "index.ts"), "utf8");
+        expect(source).not.toMatch(/get(Number)?\("\w*Id"\)\s*\?\?/);
+        expect(source).not.toMatch(/resourceId:\s*\d/);
+        expect(source).not.toMatch(/new Date\(|Date\.now\(|getUTCFullYear|getFullYear/);
+    });
+
+    it("basic declares one token on the configured project and exports its value", async () => {
+        const run = await runProgram(compiled("basic"), withConfig("basic"));
         expect(apiTokens(run).map((r) => r.inputs.name)).toEqual(["ci-sending"]);
-        expect(apiTokens(run)[0].inputs).toMatchObject({ rotate: "1", resources: [{ resourceType: "project", accessLevel: "viewer" }] });
+        expect(apiTokens(run)[0].inputs).toMatchObject({
+            rotate: "1",
+            resources: [{ resourceType: "project", resourceId: 12345, accessLevel: "viewer" }],
+        });
     });
 
-    it("permissions declares tokens scoped to a project, an inbox, a sending domain and the account", async () => {
-        const run = await runProgram(compiled("permissions"), {
-            config: { "mailtrap:accountId": "3229", "mailtrap-test:accountId": "3229" },
-        });
-        const scopes = apiTokens(run).map((r) => (r.inputs.resources as Array<{ resourceType: string; accessLevel: string }>)[0]);
-        expect(scopes.map((p) => `${p.resourceType}:${p.accessLevel}`)).toEqual([
-            "project:viewer",
-            "inbox:admin",
-            "sending_domain:admin",
-            "account:viewer",
+    it("permissions declares tokens scoped to the configured project, inbox, sending domain and account; the contractor's has a rolling lifetime", async () => {
+        const run = await runProgram(compiled("permissions"), withConfig("permissions"));
+        const scopes = apiTokens(run).map(
+            (r) => (r.inputs.resources as Array<{ resourceType: string; resourceId: number; accessLevel: string }>)[0],
+        );
+        expect(scopes.map((p) => `${p.resourceType}:${p.resourceId}:${p.accessLevel}`)).toEqual([
+            "project:12345:viewer",
+            "inbox:23456:admin",
+            "sending_domain:34567:admin",
+            "account:3229:viewer",
         ]);
-        expect(apiTokens(run)[2].inputs.expiresAt).toMatch(/^\d{4}-12-31T23:59:59Z$/);
+        const contractor = apiTokens(run)[2].inputs;
+        expect(contractor).toMatchObject({ expiresInDays: 90 });
+        expect(contractor.expiresAt).toBeUndefined();
     });
 
-    it("adopt adopts a token by id and looks another up with ApiToken.get", async () => {
-        const run = await runProgram(compiled("adopt"), {
-            config: { "mailtrap:accountId": "3229", "mailtrap-test:adoptTokenId": "12345", "mailtrap-test:lookupTokenId": "3229/678" },
-        });
-        expect(apiTokens(run).map((r) => [r.name, r.inputs.adoptTokenId])).toEqual(
+    it("adopt adopts a token by id with the configured name and looks another up with ApiToken.get", async () => {
+        const run = await runProgram(compiled("adopt"), withConfig("adopt", { "mailtrap-test:lookupTokenId": "3229/678" }));
+        expect(apiTokens(run).map((r) => [r.name, r.inputs.adoptTokenId, r.inputs.name])).toEqual(
             expect.arrayContaining([
-                ["legacy-ci", 12345],
-                ["looked-up", undefined],
+                ["legacy-ci", 12345, "legacy CI token"],
+                ["looked-up", undefined, undefined],
             ]),
         );
         expect(apiTokens(run)).toHaveLength(2);
     });
 
-    it("audit reports the account's tokens this stack does not manage, those without expiry, and admin ones", async () => {
+    it("propagation writes the token's value, as a secret, into a GitHub Actions secret of the configured repository", async () => {
+        const run = await runProgram(compiled("propagation"), withConfig("propagation"));
+        const secret = run.resources.find((r) => r.type === "github:index/actionsSecret:ActionsSecret")!;
+        expect(secret.inputs).toMatchObject({ repository: "payments", secretName: "MAILTRAP_API_TOKEN" });
+        // The token's value: unknown under mocks, but marked secret on its way to GitHub.
+        expect(secret.inputs.value).toMatchObject({ [SPECIAL_SIG_KEY]: SECRET_SIG });
+        expect(apiTokens(run).map((r) => r.inputs.name)).toEqual(["ci-sending-dev"]);
+    });
+
+    it("environments names its tokens per stack and takes each stack's policy from its committed stack file", async () => {
+        const yaml = jsYaml();
+        const project = "mailtrap-tokens-environments";
+        for (const [stack, days] of [
+            ["dev", 30],
+            ["prod", 90],
+        ] as const) {
+            const stackFile = path.join(examplesDir, "environments", `Pulumi.${stack}.yaml`);
+            const stackConfig = (yaml.load(fs.readFileSync(stackFile, "utf8")) as { config: Record<string, string> }).config;
+            // The stack file holds policy only; ids are set per stack.
+            expect(Object.keys(stackConfig).sort()).toEqual([`${project}:expiresInDays`, `${project}:protect`]);
+            const run = await runProgram(compiled("environments"), {
+                project,
+                stack,
+                config: { ...stackConfig, "mailtrap:accountId": "3229", [`${project}:projectId`]: "12345" },
+            });
+            expect(apiTokens(run).map((r) => [r.inputs.name, r.inputs.expiresInDays])).toEqual([
+                [`sending-${stack}`, days],
+                [`deploy-${stack}`, days],
+            ]);
+        }
+    });
+
+    it("audit sorts the account's tokens by the stack their name is for, from one list read with getApiTokensOutput", async () => {
         const { MailtrapEmulator } = await import("../provider/emulator/server");
         const emulator = new MailtrapEmulator();
         const baseUrl = await emulator.start(0);
         try {
             emulator.createToken(emulator.accountId, { name: "made by hand", expires_at: null });
-            const run = await runProgram(compiled("audit"), {
-                config: { "mailtrap:accountId": String(emulator.accountId), "mailtrap:baseUrl": baseUrl },
-                env: { MAILTRAP_API_TOKEN: emulator.credential },
-            });
-            const report = (
-                run.exports as { report: { total: number; notManagedByThisStack: string[]; withoutExpiry: string[]; admin: string[] } }
-            ).report;
-            expect(report.total).toBe(2);
-            expect(report.notManagedByThisStack).toEqual(
+            emulator.createToken(emulator.accountId, { name: "ci-prod", expires_at: null });
+            emulator.createToken(emulator.accountId, { name: "ci-dev", expires_at: null });
+            const auditCredential = "audit0credential00000000000000000";
+            emulator.addCredential(auditCredential, [emulator.accountId]);
+            const run = await runProgram(
+                compiled("audit"),
+                withConfig("audit", {
+                    "mailtrap:baseUrl": baseUrl,
+                    "mailtrap-test:stacks": JSON.stringify(["dev", "prod"]),
+                    // A secret credential for the list: the report is still readable (the list holds no value).
+                    "mailtrap-test:auditToken": auditCredential,
+                }),
+            );
+            expect(apiTokens(run).map((r) => r.inputs.name)).toEqual(["ci-dev"]);
+            const report = (run.exports as { report: AuditReport }).report;
+            expect(report.total).toBe(4);
+            expect(report.managedByThisStack).toEqual([]); // under mocks the stack's token has a mock id, not one of the account's
+            expect(report.notManagedByThisStack.namedForOtherStacks).toEqual({ prod: [expect.stringContaining('"ci-prod"')] });
+            expect(report.notManagedByThisStack.namedForThisStack).toEqual([expect.stringContaining('"ci-dev"')]);
+            expect(report.notManagedByThisStack.namedForNoStack).toEqual(
                 expect.arrayContaining([expect.stringContaining('"made by hand"'), expect.stringContaining('"Emulator admin"')]),
             );
             expect(report.admin).toEqual([expect.stringContaining('"Emulator admin"')]);
             expect(JSON.stringify(report)).not.toContain(emulator.credential);
+            // The list was read with the audit credential, once.
+            expect(emulator.requests.filter((r) => r.method === "GET" && r.path.endsWith("/api_tokens"))).toHaveLength(1);
         } finally {
             await emulator.stop();
         }
     });
 });
+
+interface AuditReport {
+    total: number;
+    managedByThisStack: string[];
+    notManagedByThisStack: { namedForOtherStacks: Record<string, string[]>; namedForThisStack: string[]; namedForNoStack: string[] };
+    withoutExpiry: string[];
+    admin: string[];
+}
+
+/** js-yaml, which @pulumi/pulumi depends on (it reads stack files with it). */
+function jsYaml(): { load(text: string): unknown } {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return require(require.resolve("js-yaml", { paths: [path.dirname(require.resolve("@pulumi/pulumi/package.json"))] }));
+}
 
 describe("ApiToken's outputs", () => {
     const everyOutput = [

@@ -3,6 +3,11 @@ import * as pulumi from "@pulumi/pulumi";
 import { ApiToken } from "../../provider";
 
 const config = new pulumi.Config();
+// The token to take over, its exact name and the project it may read: all required, since
+// adoption checks them against the live token (no made-up defaults).
+const adoptTokenId = config.requireNumber("adoptTokenId");
+const adoptName = config.require("adoptName");
+const projectId = config.requireNumber("projectId");
 
 // Take over a token made in the Mailtrap UI. Inputs must match the token (name, permissions,
 // expiry), or the create fails saying what differs. Pulumi's `import` option cannot work for a
@@ -11,9 +16,9 @@ const config = new pulumi.Config();
 const adopted = new ApiToken(
     "legacy-ci",
     {
-        name: config.get("adoptName") ?? "legacy CI token",
-        resources: [{ resourceType: "project", resourceId: config.getNumber("projectId") ?? 1, accessLevel: "viewer" }],
-        adoptTokenId: config.requireNumber("adoptTokenId"),
+        name: adoptName,
+        resources: [{ resourceType: "project", resourceId: projectId, accessLevel: "viewer" }],
+        adoptTokenId,
         rotate: config.get("rotation"),
     },
     // A token that production depends on: refuse to delete it by accident.

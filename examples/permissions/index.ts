@@ -3,10 +3,11 @@ import * as pulumi from "@pulumi/pulumi";
 import { ApiToken } from "../../provider";
 
 const config = new pulumi.Config();
+// Every id is required: a made-up default would grant access to objects that are not yours.
 const accountId = config.requireNumber("accountId");
-const projectId = config.getNumber("projectId") ?? 1;
-const inboxId = config.getNumber("inboxId") ?? 2;
-const sendingDomainId = config.getNumber("sendingDomainId") ?? 3;
+const projectId = config.requireNumber("projectId");
+const inboxId = config.requireNumber("inboxId");
+const sendingDomainId = config.requireNumber("sendingDomainId");
 
 // Read-only access to one project: for dashboards and reporting jobs.
 const projectViewer = new ApiToken("project-viewer", {
@@ -20,11 +21,14 @@ const inboxAdmin = new ApiToken("inbox-admin", {
     resources: [{ resourceType: "inbox", resourceId: inboxId, accessLevel: "admin" }],
 });
 
-// Sending through one domain only, expiring at the end of next year: a token for a contractor.
+// Sending through one domain only, for a contractor: every token it issues expires 90 days after
+// issue and is renewed (a new token, the old one kept for the 12-hour grace) at the first
+// `pulumi up` after 75 days. A rolling lifetime never needs editing; a fixed `expiresAt` computed
+// from today's date would change (and replace the token) whenever the date does.
 const contractor = new ApiToken("contractor-sending", {
     name: "contractor (sending domain)",
     resources: [{ resourceType: "sending_domain", resourceId: sendingDomainId, accessLevel: "admin" }],
-    expiresAt: `${new Date().getUTCFullYear() + 1}-12-31T23:59:59Z`,
+    expiresInDays: 90,
 });
 
 // Account-wide viewer: audits, never changes anything.

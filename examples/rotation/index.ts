@@ -5,6 +5,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { ApiToken } from "../../provider";
 
 const config = new pulumi.Config();
+// The Mailtrap project the token may read. Required: no made-up default id.
+const projectId = config.requireNumber("projectId");
 
 /**
  * The token. It rotates (one reset of the token, in an update) when either
@@ -18,7 +20,7 @@ const token = new ApiToken(
     "sending-token",
     {
         name: config.get("tokenName") ?? "ci-sending",
-        resources: [{ resourceType: "project", resourceId: config.getNumber("projectId") ?? 1, accessLevel: "viewer" }],
+        resources: [{ resourceType: "project", resourceId: projectId, accessLevel: "viewer" }],
         rotateAfterDays: config.getNumber("rotateAfterDays") ?? 90,
         rotate: config.get("rotation") ?? "1",
     },
@@ -26,8 +28,7 @@ const token = new ApiToken(
         // For a production token, guard it against an accidental `pulumi destroy` or a refactor
         // that drops it from the program:
         //   protect: true,        // Pulumi refuses to delete it until you unprotect it. Note that this
-        //                         // also blocks replacements, and a token with `expiresAt` is rotated
-        //                         // by replacement.
+        //                         // also blocks replacements (a change of name, permissions or account).
         //   retainOnDelete: true, // when it leaves the program or the stack is destroyed, Pulumi forgets
         //                         // it but leaves the token working in Mailtrap.
     },

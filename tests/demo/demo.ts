@@ -8,9 +8,11 @@ import { MailtrapEmulator } from "../../provider/emulator/server";
 import { runProgram, serializedProvider } from "../harness/captureProgram";
 import { Engine, RecordedResource } from "../harness/engine";
 import { ProviderHost } from "../harness/providerHost";
-import { BASIC_PROGRAM } from "../harness/stack";
+import { BASIC_EXAMPLE } from "../harness/stack";
 
 const PROGRAM_PROJECT = "mailtrap-test";
+/** The project the demo's token may read: examples/basic requires it, as `pulumi config set projectId 12345` would give it. */
+const DEMO_PROJECT_ID = "12345";
 
 function masked(value: unknown): string {
     const text = String(value ?? "");
@@ -25,9 +27,14 @@ async function main(): Promise<void> {
     const requestsSince = (from: number) => emulator.requests.slice(from).map((r) => `${r.method} ${r.path} -> ${r.status}`);
     try {
         say(`Mailtrap emulator on ${baseUrl}, account ${emulator.accountId}`);
+        say(`Config given to examples/basic: projectId ${DEMO_PROJECT_ID}, rotation "1" (then "2")`);
         const program = async (rotation: string) => {
-            const run = await runProgram(BASIC_PROGRAM, {
-                config: { "mailtrap:accountId": String(emulator.accountId), [`${PROGRAM_PROJECT}:rotation`]: rotation },
+            const run = await runProgram(BASIC_EXAMPLE, {
+                config: {
+                    "mailtrap:accountId": String(emulator.accountId),
+                    [`${PROGRAM_PROJECT}:projectId`]: DEMO_PROJECT_ID,
+                    [`${PROGRAM_PROJECT}:rotation`]: rotation,
+                },
             });
             const token = run.resources.find((r) => r.type === "pulumi-nodejs:dynamic/mailtrap:ApiToken")!;
             return { provider: serializedProvider(run.resources), name: token.name, inputs: token.inputs };

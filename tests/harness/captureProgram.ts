@@ -28,6 +28,9 @@ export interface RunProgramOptions {
     config?: Record<string, string>;
     env?: Record<string, string>;
     timeoutMs?: number;
+    /** The project and stack the program sees (`pulumi.getProject()`, `pulumi.getStack()`); default "mailtrap-test" and "dev". */
+    project?: string;
+    stack?: string;
 }
 
 export function repoRoot(): string {
@@ -63,7 +66,13 @@ export function runProgram(programJsPath: string, options: RunProgramOptions = {
     const timeoutMs = options.timeoutMs ?? 60000;
     const child = spawn(process.execPath, [runner, path.resolve(programJsPath)], {
         cwd: repoRoot(),
-        env: { ...process.env, ...options.env, PULUMI_CONFIG: JSON.stringify(options.config ?? {}) },
+        env: {
+            ...process.env,
+            ...options.env,
+            PULUMI_CONFIG: JSON.stringify(options.config ?? {}),
+            PROGRAM_RUNNER_PROJECT: options.project ?? "",
+            PROGRAM_RUNNER_STACK: options.stack ?? "",
+        },
         stdio: ["ignore", "pipe", "pipe"],
     });
     let stdout = "";

@@ -4,6 +4,7 @@
  * and the stack exports) or `PROGRAM_ERROR <message>`.
  *
  * Usage: node bin/tests/harness/programRunner.js <absolute path to compiled program .js>
+ * (PROGRAM_RUNNER_PROJECT and PROGRAM_RUNNER_STACK name the project and stack; default mailtrap-test, dev)
  *
  * Config reaches the program the way the language host passes it: the PULUMI_CONFIG environment
  * variable (a JSON object keyed "<namespace>:<key>"), which @pulumi/pulumi reads on first use.
@@ -11,8 +12,9 @@
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 
-const PROJECT = "mailtrap-test";
-const STACK = "dev";
+/** The project and stack the program sees; `runProgram`'s `project` and `stack` options set them. */
+const PROJECT = process.env.PROGRAM_RUNNER_PROJECT || "mailtrap-test";
+const STACK = process.env.PROGRAM_RUNNER_STACK || "dev";
 const COMPLETION_TIMEOUT_MS = 50000;
 
 interface RecordedResource {

@@ -4,8 +4,15 @@ import { repoRoot, runProgram, serializedProvider } from "./captureProgram";
 import { Engine } from "./engine";
 import { ProviderHost, ProviderHostOptions } from "./providerHost";
 
-/** The basic example, compiled: the program whose serialized provider the tests drive. */
-export const BASIC_PROGRAM = path.join(repoRoot(), "bin", "examples", "basic", "index.js");
+/**
+ * The program whose serialized provider the tests drive: one token as examples/basic declares it
+ * (tests/programs/captureToken.ts), compiled. Not the example itself, which requires its project id
+ * in config; the provider serialized is the same whichever program declares the token.
+ */
+export const BASIC_PROGRAM = path.join(repoRoot(), "bin", "tests", "programs", "captureToken.js");
+
+/** examples/basic, compiled: the demo runs it, with its required config. */
+export const BASIC_EXAMPLE = path.join(repoRoot(), "bin", "examples", "basic", "index.js");
 
 let cachedProvider: Promise<string> | undefined;
 
