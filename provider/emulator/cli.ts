@@ -1,13 +1,23 @@
 #!/usr/bin/env node
 /**
- * Runs the Mailtrap API-token emulator on 127.0.0.1 until interrupted:
- *   node bin/provider/emulator/cli.js [--port N] [--account-id N] [--credential VALUE]
+ * Runs the Mailtrap API-token emulator on 127.0.0.1 until interrupted. Installed with the package
+ * as the `mailtrap-emulator` command (`npx mailtrap-emulator`); in a clone, `npm run emulator`.
+ *
+ *   mailtrap-emulator [--port N] [--account-id N] [--credential VALUE]
+ *
+ * Each option can come from the environment instead (a flag wins): MAILTRAP_EMULATOR_PORT,
+ * MAILTRAP_EMULATOR_ACCOUNT_ID, MAILTRAP_EMULATOR_CREDENTIAL.
  */
 import { DEFAULT_ACCOUNT_ID, MailtrapEmulator } from "./server";
 
 const DEFAULT_PORT = 8025;
 
-const USAGE = "usage: node bin/provider/emulator/cli.js [--port N] [--account-id N] [--credential VALUE]";
+const USAGE = [
+    "usage: mailtrap-emulator [--port N] [--account-id N] [--credential VALUE]",
+    `  --port N            port on 127.0.0.1 (default ${DEFAULT_PORT}; 0 picks a free one)   env MAILTRAP_EMULATOR_PORT`,
+    `  --account-id N      the account that exists (default ${DEFAULT_ACCOUNT_ID})           env MAILTRAP_EMULATOR_ACCOUNT_ID`,
+    "  --credential VALUE  its admin API token (default: random, printed)   env MAILTRAP_EMULATOR_CREDENTIAL",
+].join("\n");
 
 interface CliOptions {
     port: number;
@@ -15,10 +25,15 @@ interface CliOptions {
     credential?: string;
 }
 
-function parseArgs(argv: string[], env: NodeJS.ProcessEnv): CliOptions {
+/** Options from the environment, then the flags (a flag wins). */
+export function parseArgs(argv: string[], env: NodeJS.ProcessEnv): CliOptions | "help" {
+    const fromEnv = (name: string) => (env[name] === undefined || env[name]!.trim() === "" ? undefined : env[name]!.trim());
+    const envPort = fromEnv("MAILTRAP_EMULATOR_PORT");
+    const envAccount = fromEnv("MAILTRAP_EMULATOR_ACCOUNT_ID");
     const options: CliOptions = {
-        port: env.MAILTRAP_EMULATOR_PORT ? parseInteger(env.MAILTRAP_EMULATOR_PORT, "MAILTRAP_EMULATOR_PORT", 0, 65535) : DEFAULT_PORT,
-        accountId: DEFAULT_ACCOUNT_ID,
+        port: envPort === undefined ? DEFAULT_PORT : parseInteger(envPort, "MAILTRAP_EMULATOR_PORT", 0, 65535),
+        accountId: envAccount === undefined ? DEFAULT_ACCOUNT_ID : parseInteger(envAccount, "MAILTRAP_EMULATOR_ACCOUNT_ID", 1),
+        credential: fromEnv("MAILTRAP_EMULATOR_CREDENTIAL"),
     };
     for (let i = 0; i < argv.length; i++) {
         const [flag, inline] = argv[i].split("=", 2);
@@ -36,11 +51,11 @@ function parseArgs(argv: string[], env: NodeJS.ProcessEnv): CliOptions {
                 break;
             case "--credential":
                 options.credential = value();
+                if (options.credential.trim() === "") throw new Error("--credential must not be empty");
                 break;
             case "-h":
             case "--help":
-                console.log(USAGE);
-                return process.exit(0);
+                return "help";
             default:
                 throw new Error(`unknown argument ${argv[i]}`);
         }
@@ -57,13 +72,22 @@ function parseInteger(text: string, what: string, min: number, max = Number.MAX_
 }
 
 async function main(): Promise<void> {
-    let options: CliOptions;
+    // A reader that went away (`mailtrap-emulator | head`) does not stop the emulator.
+    process.stdout.on("error", (err: NodeJS.ErrnoException) => {
+        if (err.code !== "EPIPE") throw err;
+    });
+    let parsed: CliOptions | "help";
     try {
-        options = parseArgs(process.argv.slice(2), process.env);
+        parsed = parseArgs(process.argv.slice(2), process.env);
     } catch (err) {
         console.error(`${(err as Error).message}\n${USAGE}`);
         process.exit(2);
     }
+    if (parsed === "help") {
+        console.log(USAGE);
+        process.exit(0);
+    }
+    const options = parsed;
 
     const emulator = new MailtrapEmulator({ accountId: options.accountId, credential: options.credential });
     let baseUrl: string;
@@ -107,4 +131,6 @@ async function main(): Promise<void> {
     process.on("SIGTERM", shutdown);
 }
 
-void main();
+if (require.main === module) {
+    void main();
+}

@@ -1,0 +1,134 @@
+import { ChildProcess, spawn, spawnSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import { installPackedPackage, UserProject } from "./harness/packedInstall";
+
+/**
+ * The emulator as a user of the installed package runs it: `npx mailtrap-emulator` in a project
+ * where the packed tarball is installed. Started, its printed `export` lines read, a request made
+ * with them, then stopped; every wait bounded, 127.0.0.1 only.
+ */
+
+const START_TIMEOUT_MS = 30_000;
+const STOP_TIMEOUT_MS = 10_000;
+
+interface Running {
+    child: ChildProcess;
+    output: () => string;
+    exports: Record<string, string>;
+}
+
+/** Starts `npx mailtrap-emulator …` in its own process group and waits for its export lines. */
+async function start(project: UserProject, args: string[], env: Record<string, string> = {}): Promise<Running> {
+    const child = spawn("npx", ["--no-install", "mailtrap-emulator", ...args], {
+        cwd: project.dir,
+        env: { ...process.env, MAILTRAP_EMULATOR_PORT: "", MAILTRAP_EMULATOR_ACCOUNT_ID: "", MAILTRAP_EMULATOR_CREDENTIAL: "", ...env },
+        stdio: ["ignore", "pipe", "pipe"],
+        detached: true,
+    });
+    let output = "";
+    child.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString("utf8")));
+    child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString("utf8")));
+    const exports = await new Promise<Record<string, string>>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no export lines within ${START_TIMEOUT_MS} ms:\n${output}`)), START_TIMEOUT_MS);
+        const check = () => {
+            const lines = [...output.matchAll(/^\s*export (MAILTRAP_\w+)=(\S+)$/gm)];
+            if (lines.length === 3) {
+                clearTimeout(timer);
+                resolve(Object.fromEntries(lines.map((m) => [m[1], m[2]])));
+            }
+        };
+        child.stdout!.on("data", check);
+        child.once("exit", (code) => {
+            clearTimeout(timer);
+            reject(new Error(`the emulator exited (code ${code}) before printing its settings:\n${output}`));
+        });
+    });
+    return { child, output: () => output, exports };
+}
+
+/** SIGTERM to the process group (npx and the node it started), then a bounded wait for the exit. */
+async function stop(running: Running): Promise<void> {
+    if (running.child.exitCode !== null || running.child.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => running.child.once("close", () => resolve()));
+    process.kill(-running.child.pid!, "SIGTERM");
+    const timeout = new Promise<"timeout">((resolve) => setTimeout(() => resolve("timeout"), STOP_TIMEOUT_MS).unref());
+    const result = await Promise.race([exited, timeout]);
+    if (result === "timeout") {
+        process.kill(-running.child.pid!, "SIGKILL");
+        throw new Error(`the emulator did not stop within ${STOP_TIMEOUT_MS} ms`);
+    }
+}
+
+async function listTokens(exports: Record<string, string>): Promise<{ status: number; body: unknown }> {
+    const response = await fetch(`${exports.MAILTRAP_BASE_URL}/api/accounts/${exports.MAILTRAP_ACCOUNT_ID}/api_tokens`, {
+        headers: { "Api-Token": exports.MAILTRAP_API_TOKEN },
+        signal: AbortSignal.timeout(10_000),
+    });
+    return { status: response.status, body: await response.json() };
+}
+
+describe("mailtrap-emulator, installed from the packed tarball", () => {
+    let project: UserProject;
+    const running: Running[] = [];
+
+    beforeAll(() => {
+        project = installPackedPackage();
+    }, 300_000);
+
+    afterAll(async () => {
+        for (const r of running) await stop(r).catch(() => undefined);
+        project?.remove();
+    });
+
+    it("is linked into node_modules/.bin and runs through its shebang", () => {
+        const bin = path.join(project.dir, "node_modules", ".bin", "mailtrap-emulator");
+        expect(fs.existsSync(bin)).toBe(true);
+        const help = spawnSync(bin, ["--help"], { cwd: project.dir, encoding: "utf8", timeout: 20_000 });
+        expect(help.status).toBe(0);
+        expect(help.stdout).toMatch(/^usage: mailtrap-emulator \[--port N\] \[--account-id N\] \[--credential VALUE\]/);
+        expect(help.stdout).toContain("MAILTRAP_EMULATOR_CREDENTIAL");
+    });
+
+    it("`npx mailtrap-emulator --credential X --account-id 3229` serves that account on 127.0.0.1 and prints the settings to use", async () => {
+        const emulator = await start(project, ["--credential", "X", "--account-id", "3229", "--port", "0"]);
+        running.push(emulator);
+        expect(emulator.exports).toMatchObject({ MAILTRAP_ACCOUNT_ID: "3229", MAILTRAP_API_TOKEN: "X" });
+        expect(emulator.exports.MAILTRAP_BASE_URL).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+        expect(emulator.output()).toContain(`pulumi config set mailtrap:baseUrl ${emulator.exports.MAILTRAP_BASE_URL}`);
+
+        const listed = await listTokens(emulator.exports);
+        expect(listed.status).toBe(200);
+        expect(listed.body).toEqual([expect.objectContaining({ name: "Emulator admin" })]);
+        expect((await listTokens({ ...emulator.exports, MAILTRAP_API_TOKEN: "wrong" })).status).toBe(401);
+
+        await stop(emulator);
+        // npx ends by the signal; the emulator it ran stopped cleanly and closed its port.
+        expect(emulator.output()).toContain("SIGTERM: stopping the emulator");
+        await expect(listTokens(emulator.exports)).rejects.toThrow();
+    });
+
+    it("takes its options from MAILTRAP_EMULATOR_* when no flag is given", async () => {
+        const emulator = await start(project, [], {
+            MAILTRAP_EMULATOR_CREDENTIAL: "from-the-environment",
+            MAILTRAP_EMULATOR_ACCOUNT_ID: "4000",
+            MAILTRAP_EMULATOR_PORT: "0",
+        });
+        running.push(emulator);
+        expect(emulator.exports).toMatchObject({ MAILTRAP_ACCOUNT_ID: "4000", MAILTRAP_API_TOKEN: "from-the-environment" });
+        expect((await listTokens(emulator.exports)).status).toBe(200);
+        await stop(emulator);
+        await expect(listTokens(emulator.exports)).rejects.toThrow();
+    });
+
+    it("fails at once, with usage, on a wrong option", () => {
+        const result = spawnSync("npx", ["--no-install", "mailtrap-emulator", "--account-id", "zero"], {
+            cwd: project.dir,
+            encoding: "utf8",
+            timeout: 20_000,
+        });
+        expect(result.status).toBe(2);
+        expect(result.stderr).toContain("--account-id must be an integer from 1 to");
+        expect(result.stderr).toContain("usage: mailtrap-emulator");
+    });
+});
