@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 /**
  * The entry of `pulumi-resource-mailtrap`: the engine starts it with its own address as the first
  * argument and reads the port from the first line printed.
