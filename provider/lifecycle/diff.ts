@@ -76,8 +76,10 @@ export function rotationCause(olds: Partial<ApiTokenState>, news: Record<string,
     if (olds.valueExpiresAt && Date.parse(olds.valueExpiresAt) <= now) {
         return { kind: "expiry", expiredAt: olds.valueExpiresAt };
     }
-    // An adopted token has no value by design, until its first rotation is asked for.
-    if (olds.token === "" && olds.adoptTokenId === undefined && olds.tokenId !== undefined) {
+    // An adopted (or imported) token has no value by design, until its first rotation is asked for.
+    const adopted =
+        olds.adoptTokenId !== undefined || (olds.rotationHistory ?? []).some((r) => r.cause === "adopted" && r.tokenId === olds.tokenId);
+    if (olds.token === "" && !adopted && olds.tokenId !== undefined) {
         return { kind: "no-value" };
     }
     if (!sameTrigger(olds.rotate, news.rotate)) {

@@ -2,6 +2,7 @@ import { MailtrapApiError } from "../client/errors";
 import { ApiTokenInfo, ApiTokenInputs, ApiTokenState } from "../types";
 import { OperationContext } from "./context";
 import { noteTokenId } from "./ownership";
+import { firstEvidence, recordOf } from "./schedule";
 import { compact, inputsOf, stateFor } from "./tokenState";
 import { samePermissions } from "./values";
 
@@ -38,7 +39,8 @@ export async function readApiToken(
         };
         return {
             id,
-            state: stateFor(inputs, live, { token: "", issuedAt: ctx.now, evidence: { rotationCount: 0, rotationHistory: [] } }),
+            // Taken over by id (`pulumi import`, `ApiToken.get`): adopted, so it has no value by design until a rotation is asked for.
+            state: stateFor(inputs, live, { token: "", issuedAt: ctx.now, evidence: firstEvidence(recordOf(live, ctx.now, "adopted")) }),
             inputs: compact(inputs),
         };
     }
