@@ -106,9 +106,10 @@ describe("no credential or token value leaks", () => {
         provider = await providerCapturedWith(CREDENTIAL);
         engine = new Engine(stack.host, provider);
         // Record each value as the emulator makes it, including values that are never answered.
-        const emulator = stack.emulator as unknown as { insertToken: (...args: unknown[]) => { token: string } };
-        const insertToken = emulator.insertToken.bind(stack.emulator);
-        emulator.insertToken = (...args: unknown[]) => {
+        // (Every token the emulator makes goes through its store's insertToken.)
+        const store = (stack.emulator as unknown as { store: { insertToken: (...args: unknown[]) => { token: string } } }).store;
+        const insertToken = store.insertToken.bind(store);
+        store.insertToken = (...args: unknown[]) => {
             const token = insertToken(...args);
             issued.add(token.token);
             return token;
@@ -204,8 +205,8 @@ describe("no credential or token value leaks", () => {
             ).resource,
         )!;
         const expiringInputs = { name: "leak-expiring", expiresAt: expiring.outputs.expiresAt, rotate: "2" };
-        const replaced = seeResource("replace expiring", (await engine.register("leak-expiring", expiringInputs, expiring)).resource)!;
-        expect(replaced.id).not.toBe(expiring.id);
+        const renewed = seeResource("renew expiring", (await engine.register("leak-expiring", expiringInputs, expiring)).resource)!;
+        expect(renewed.outputs.tokenId).not.toBe(expiring.outputs.tokenId);
 
         // Ambiguous create and ambiguous reset: values nobody received.
         emulator.injectFault({ method: "POST", path: /\/api_tokens$/, fault: { kind: "apply-then-drop" } });
@@ -266,7 +267,7 @@ describe("no credential or token value leaks", () => {
         await failing("401 delete", () => wrongEngine.destroy(rotatedRefresh));
 
         // Destroy everything.
-        for (const resource of [rotatedRefresh, replaced, ambiguousReset]) {
+        for (const resource of [rotatedRefresh, renewed, ambiguousReset]) {
             await engine.destroy(resource);
         }
         // Both hosts are done: once their output pipes close, everything they printed is here.
@@ -296,7 +297,7 @@ describe("no credential or token value leaks", () => {
         // The values in state are the live ones.
         expect(emulator.isTokenValueLive(created.outputs.token as string)).toBe(true); // in its grace period
         // The host printed something (notices, retries) and it was searched.
-        expect(stack.host.output()).toMatch(/will be replaced to rotate/);
+        expect(stack.host.output()).toMatch(/will rotate: its rotate trigger changed/);
         expect(stack.host.output()).toMatch(/may have been made by it and is left in place/);
     }, 90_000);
 });
