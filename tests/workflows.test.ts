@@ -121,11 +121,12 @@ describeWithCli("examples/ci workflows, their steps run against the emulator", (
         timeoutMs = 180_000,
     ): Promise<{ code: number | null; output: string }> {
         return new Promise((resolve, reject) => {
-            const child = spawn(command, args, { cwd: project.dir, env, stdio: ["ignore", "pipe", "pipe"] });
+            // Its own process group, so a timeout also ends what it started (the CLI's plugins).
+            const child = spawn(command, args, { cwd: project.dir, env, stdio: ["ignore", "pipe", "pipe"], detached: true });
             let output = "";
             child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString("utf8")));
             child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString("utf8")));
-            const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+            const timer = setTimeout(() => process.kill(-child.pid!, "SIGKILL"), timeoutMs);
             child.once("error", reject);
             child.once("close", (code) => {
                 clearTimeout(timer);
