@@ -1,3 +1,4 @@
+import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -114,36 +115,54 @@ const REQUIRED_CONFIG: Record<string, Record<string, string>> = {
     ci: { "mailtrap-test:projectId": "12345" },
     propagation: { "mailtrap-test:projectId": "12345", "mailtrap-test:repository": "payments" },
 };
-/** Not programs: the policy pack starts a gRPC server when loaded (tests/policy drives it). */
-const NOT_PROGRAMS = ["policy-pack"];
-
 /** Every example is a Pulumi project of its own, compiled by the build and run here under mocks. */
 describe("the examples", () => {
     const examplesDir = path.join(repoRoot(), "examples");
     const compiled = (name: string) => path.join(repoRoot(), "bin", "examples", name, "index.js");
     const apiTokens = (run: ProgramRun) => run.resources.filter((r) => r.type === API_TOKEN_TYPE);
     const examples = fs.readdirSync(examplesDir).filter((name) => fs.statSync(path.join(examplesDir, name)).isDirectory());
-    const programs = examples.filter((name) => !NOT_PROGRAMS.includes(name));
+    // A policy pack (PulumiPolicy.yaml) is not a Pulumi project, and is never run here: constructing its
+    // PolicyPack starts a gRPC server. tests/policy drive examples/policy-pack.
+    const isPolicyPack = (name: string) => fs.existsSync(path.join(examplesDir, name, "PulumiPolicy.yaml"));
+    const programs = examples.filter((name) => !isPolicyPack(name));
     const withConfig = (name: string, extra: Record<string, string> = {}) => ({
         config: { "mailtrap:accountId": "3229", ...REQUIRED_CONFIG[name], ...extra },
     });
 
-    it.each(examples)("%s is a project with Pulumi.yaml (or PulumiPolicy.yaml), index.ts and a README, compiled by the build", (name) => {
-        const projectFile = NOT_PROGRAMS.includes(name) ? "PulumiPolicy.yaml" : "Pulumi.yaml";
-        for (const file of [projectFile, "index.ts", "README.md"]) {
+    it.each(examples.filter(isPolicyPack))(
+        "%s is a policy pack with PulumiPolicy.yaml, package.json, index.ts and a README, compiled by the build",
+        (name) => {
+            for (const file of ["PulumiPolicy.yaml", "package.json", "index.ts", "README.md"]) {
+                expect(fs.existsSync(path.join(examplesDir, name, file))).toBe(true);
+            }
+            expect(fs.readFileSync(path.join(examplesDir, name, "PulumiPolicy.yaml"), "utf8")).toMatch(/^runtime: nodejs$/m);
+            // PolicyPack reads its version from the pack's package.json.
+            expect(JSON.parse(fs.readFileSync(path.join(examplesDir, name, "package.json"), "utf8")).version).toMatch(/^\d+\.\d+\.\d+/);
+            expect(fs.existsSync(compiled(name))).toBe(true);
+        },
+    );
+
+    it.each(programs)("%s is a project with Pulumi.yaml, index.ts and a README, compiled by the build", (name) => {
+        for (const file of ["Pulumi.yaml", "index.ts", "README.md"]) {
             expect(fs.existsSync(path.join(examplesDir, name, file))).toBe(true);
         }
-        expect(fs.readFileSync(path.join(examplesDir, name, projectFile), "utf8")).toMatch(/^runtime: nodejs$/m);
+        expect(fs.readFileSync(path.join(examplesDir, name, "Pulumi.yaml"), "utf8")).toMatch(/^runtime: nodejs$/m);
         expect(fs.existsSync(compiled(name))).toBe(true);
     });
 
-    it.each(programs)("%s runs under mocks with its required config, and its README lists that config", async (name) => {
+    it.each(programs)("%s lists its required config in its README", (name) => {
         expect(REQUIRED_CONFIG[name]).toBeDefined();
         const readme = fs.readFileSync(path.join(examplesDir, name, "README.md"), "utf8");
         for (const key of Object.keys(REQUIRED_CONFIG[name])) {
             expect(readme).toContain(`\`${key.split(":")[1]}\``);
         }
-        // An emulator for the examples that read the account (getApiTokensOutput) while they run.
+    });
+
+    // Every example runs with its required config: in a test of its own (below, the rotation suite
+    // above, tests/evidenceExample.test.ts), or here. Each run starts a process, so none runs twice.
+    const RUN_ELSEWHERE = ["basic", "permissions", "adopt", "audit", "environments", "propagation", "rotation", "evidence"];
+    it.each(programs.filter((name) => !RUN_ELSEWHERE.includes(name)))("%s runs under mocks with its required config", async (name) => {
+        // An emulator for an example that reads the account (getApiTokensOutput) while it runs.
         const { MailtrapEmulator } = await import("../provider/emulator/server");
         const emulator = new MailtrapEmulator();
         const baseUrl = await emulator.start(0);
@@ -158,7 +177,9 @@ describe("the examples", () => {
         }
     });
 
-    it.each(programs.flatMap((name) => Object.keys(REQUIRED_CONFIG[name] ?? {}).map((key) => [name, key])))(
+    // One run per example (each starts a process): without its first required key it stops, naming it.
+    // The README check above covers every key.
+    it.each(programs.map((name) => [name, Object.keys(REQUIRED_CONFIG[name] ?? {})[0]]))(
         "%s refuses to run without %s, naming it",
         async (name, key) => {
             const config = withConfig(name).config as Record<string, string>;
@@ -279,6 +300,20 @@ describe("the examples", () => {
         } finally {
             await emulator.stop();
         }
+    });
+});
+
+describe("npm run demo", () => {
+    it("runs examples/basic's lifecycle against the emulator, giving the example its required projectId", () => {
+        const demo = spawnSync(process.execPath, [path.join(repoRoot(), "bin", "tests", "demo", "demo.js")], {
+            cwd: repoRoot(),
+            encoding: "utf8",
+            timeout: 120_000,
+        });
+        expect(demo.stderr).toBe("");
+        expect(demo.status).toBe(0);
+        expect(demo.stdout).toContain("Config given to examples/basic: projectId 12345");
+        expect(demo.stdout).toMatch(/^Done: \d+ API requests in all; no secret appeared in the provider's output\.$/m);
     });
 });
 
