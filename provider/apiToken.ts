@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { INPUT_NAMES } from "./lifecycle/validation";
 import { storedProvider } from "./state/facade";
 import { AccessLevel, ApiTokenPermission, ResourceType, RotationRecord } from "./types";
 
@@ -42,16 +43,8 @@ export interface ApiTokenArgs {
     adoptTokenId?: pulumi.Input<number>;
 }
 
-/** Every input and output of an ApiToken. */
-const API_TOKEN_PROPERTIES = [
-    "name",
-    "accountId",
-    "resources",
-    "expiresAt",
-    "rotate",
-    "rotateAfterDays",
-    "expiresInDays",
-    "adoptTokenId",
+/** The outputs of an ApiToken that are not inputs echoed (the native resource declares the same). */
+export const API_TOKEN_OUTPUT_NAMES = [
     "tokenId",
     "token",
     "last4Digits",
@@ -66,6 +59,9 @@ const API_TOKEN_PROPERTIES = [
     "rotationHistory",
     "stateVersion",
 ] as const;
+
+/** Every input and output of an ApiToken. */
+const API_TOKEN_PROPERTIES = [...INPUT_NAMES, ...API_TOKEN_OUTPUT_NAMES];
 
 /**
  * A Mailtrap API token managed as code. The full value is the secret output `token`. Rotation (a

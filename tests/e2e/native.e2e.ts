@@ -1,3 +1,4 @@
+import { API_TOKEN_OUTPUT_NAMES } from "../../provider/apiToken";
 import * as fs from "fs";
 import * as path from "path";
 import { CommandResult, E2EStack, E2EWorkspace, opsOf, requestLines } from "./support/pulumi";
@@ -10,21 +11,7 @@ import { IMPORTS, program } from "./support/programs";
  * as a plain `pulumi.CustomResource` (no generated SDK).
  */
 const NATIVE_TYPE = "mailtrap:index:ApiToken";
-const OUTPUT_NAMES = [
-    "tokenId",
-    "token",
-    "last4Digits",
-    "createdBy",
-    "issuedAt",
-    "valueExpiresAt",
-    "previousTokenId",
-    "previousTokenExpiresAt",
-    "previousTokenRetiredBy",
-    "rotationCount",
-    "nextRotationAt",
-    "rotationHistory",
-    "stateVersion",
-];
+const OUTPUT_NAMES = API_TOKEN_OUTPUT_NAMES;
 
 /** What a native program starts with: a resource class over `mailtrap:index:ApiToken`. */
 const NATIVE_IMPORTS = `
