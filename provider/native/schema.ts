@@ -201,6 +201,10 @@ export function packageSchema(version: string): Record<string, unknown> {
                 },
             },
         },
-        language: { nodejs: { respectSchemaVersion: true }, python: { respectSchemaVersion: true } },
+        language: {
+            nodejs: { respectSchemaVersion: true },
+            // sdk/python (`npm run gen-sdk`): the package `pulumi_mailtrap`, versioned as this schema.
+            python: { respectSchemaVersion: true, packageName: "pulumi_mailtrap", pyproject: { enabled: true } },
+        },
     };
 }

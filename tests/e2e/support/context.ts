@@ -12,6 +12,11 @@ export interface E2EContext {
     workRoot: string;
     /** Kept after the run: the recorded preview texts and timings. */
     reportDir: string;
+    /**
+     * From .ci/build-pulumi-python-host.sh: pulumi-language-python and its exec script, and `venv/`
+     * with the Pulumi Python SDK. Absent when it could not be built outside CI (Python scenarios skip).
+     */
+    pythonHostDir?: string;
 }
 
 export const CONTEXT_ENV = "MAILTRAP_E2E_CONTEXT";

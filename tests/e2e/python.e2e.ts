@@ -1,0 +1,219 @@
+import { execFileSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import { repoRoot } from "../harness/captureProgram";
+import { e2eContext } from "./support/context";
+import { E2EProject, E2EStack, E2EWorkspace, opsOf, requestLines } from "./support/pulumi";
+
+/**
+ * A Python program (`runtime: python`) with the generated SDK sdk/python (`pulumi_mailtrap`) and the
+ * native provider `pulumi-resource-mailtrap`, through the Pulumi CLI: examples/python-basic as it
+ * is, a validation failure and a getApiTokens call. The language host and a venv with the Pulumi
+ * Python SDK come from .ci/build-pulumi-python-host.sh (run.ts finds them); the host ignores
+ * Pulumi.yaml's `virtualenv` option, so the venv's bin goes first on PATH. The generated SDK is
+ * installed from a copy of sdk/python with `pip install --target` into this run's work folder, put
+ * on PYTHONPATH: the cached venv stays as built. The plugin is a two-line script on PATH, as in
+ * native.e2e.ts. Without the host (outside CI) this file is skipped in one line.
+ */
+const NATIVE_TYPE = "mailtrap:index:ApiToken";
+const EXAMPLE_DIR = path.join(repoRoot(), "examples", "python-basic");
+const PACKAGE_VERSION: string = JSON.parse(fs.readFileSync(path.join(repoRoot(), "package.json"), "utf8")).version;
+
+const hostDir = e2eContext().pythonHostDir;
+const describeWithHost = hostDir ? describe : describe.skip;
+if (!hostDir) process.stderr.write("python.e2e skipped: no Python language host (see the line test:e2e printed about it)\n");
+
+/** A project holding exactly `files`, Pulumi.yaml among them (E2EWorkspace.project writes a Node.js one). */
+function projectOf(ws: E2EWorkspace, name: string, files: Record<string, string>): E2EProject {
+    const project = ws.project(name, "");
+    for (const entry of fs.readdirSync(project.dir)) fs.rmSync(path.join(project.dir, entry));
+    for (const [file, text] of Object.entries(files)) fs.writeFileSync(path.join(project.dir, file), text);
+    return project;
+}
+
+function pythonProgram(ws: E2EWorkspace, name: string, program: string): E2EProject {
+    return projectOf(ws, name, { "Pulumi.yaml": `name: ${name}\nruntime: python\n`, "__main__.py": `${program.trim()}\n` });
+}
+
+describeWithHost("a Python program with the generated SDK and the native provider through the Pulumi CLI", () => {
+    const ws = new E2EWorkspace("python");
+    const tokens = () => `/api/accounts/${ws.accountId}/api_tokens`;
+    const live = (id: number) => ws.emulator.getToken(ws.accountId, id);
+    const saved = { PATH: process.env.PATH, PYTHONPATH: process.env.PYTHONPATH };
+
+    beforeAll(async () => {
+        const venvBin = path.join(hostDir!, "venv", "bin");
+        // The generated SDK, installed as a user would from a clone, but beside the cached venv.
+        const started = Date.now();
+        const source = path.join(ws.context.workRoot, `${path.basename(ws.dir)}-sdk-source`);
+        const target = path.join(ws.context.workRoot, `${path.basename(ws.dir)}-site-packages`);
+        fs.cpSync(path.join(repoRoot(), "sdk", "python"), source, { recursive: true });
+        execFileSync(
+            path.join(venvBin, "python"),
+            [
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--disable-pip-version-check",
+                "--no-deps",
+                "--no-build-isolation",
+                "--target",
+                target,
+                source,
+            ],
+            { stdio: "pipe", timeout: 120_000 },
+        );
+        ws.record(
+            "python-sdk-install.txt",
+            `pip install of sdk/python (--no-deps --target): ${((Date.now() - started) / 1000).toFixed(1)} s`,
+        );
+
+        // The plugin, as the engine finds it: an executable named pulumi-resource-mailtrap on PATH.
+        const pluginDir = path.join(ws.dir, "plugin-bin");
+        fs.mkdirSync(pluginDir);
+        const main = path.join(ws.context.packageDir, "node_modules", "pulumi-mailtrap-tokens", "bin", "provider", "native", "main.js");
+        expect(fs.existsSync(main)).toBe(true);
+        fs.writeFileSync(path.join(pluginDir, "pulumi-resource-mailtrap"), `#!/bin/sh\nexec "${process.execPath}" "${main}" "$@"\n`, {
+            mode: 0o755,
+        });
+        // The workspace puts the CLI first on PATH, then this process's PATH: the venv's python3
+        // before any other, the language host and its exec script, the plugin.
+        process.env.PATH = [venvBin, hostDir!, pluginDir, saved.PATH ?? ""].join(path.delimiter);
+        process.env.PYTHONPATH = target;
+        await ws.start();
+    });
+
+    afterAll(async () => {
+        process.env.PATH = saved.PATH;
+        if (saved.PYTHONPATH === undefined) delete process.env.PYTHONPATH;
+        else process.env.PYTHONPATH = saved.PYTHONPATH;
+        await ws.stop();
+    });
+
+    describe("examples/python-basic: a token's life", () => {
+        let stack: E2EStack;
+        let tokenId: number;
+
+        beforeAll(async () => {
+            const files = Object.fromEntries(
+                ["Pulumi.yaml", "__main__.py", "requirements.txt"].map((file) => [
+                    file,
+                    fs.readFileSync(path.join(EXAMPLE_DIR, file), "utf8"),
+                ]),
+            );
+            stack = await projectOf(ws, "python-basic", files).newStack("dev");
+            await stack.setConfig("projectId", "12345");
+        });
+
+        it("creates the token with one POST; `token` is secret; the provider is the plugin of the package's version", async () => {
+            const up = await stack.up();
+
+            expect(opsOf(up, "sending-token")).toEqual(["create"]);
+            expect(requestLines(up)).toEqual([`POST ${tokens()}`]);
+            const outputs = await stack.outputs();
+            tokenId = outputs.tokenId;
+            expect(live(tokenId)).toMatchObject({
+                name: "ci-sending",
+                resources: [{ resource_type: "project", resource_id: 12345, access_level: 10 }],
+            });
+            expect(outputs.token).toBe("[secret]");
+            expect(await stack.output("token", { showSecrets: true })).toBe(live(tokenId)!.token);
+
+            const [resource] = await stack.stateResources(NATIVE_TYPE);
+            expect(resource.id).toBe(String(tokenId));
+            expect(Object.keys(resource.outputs.token)).toContain("ciphertext");
+            const { deployment } = await stack.exportState();
+            const provider = (deployment.resources as any[]).find((r) => r.type === "pulumi:providers:mailtrap");
+            expect(provider.inputs.version).toBe(PACKAGE_VERSION);
+        });
+
+        it("passes `pulumi preview --expect-no-changes` without calling the API", async () => {
+            const preview = await stack.preview({ expectNoChanges: true });
+            expect(opsOf(preview, "sending-token")).toEqual(["same"]);
+            expect(preview.requests).toEqual([]);
+        });
+
+        it("resets the token once when the `rotation` config (the rotate trigger) changes", async () => {
+            const before = live(tokenId)!.token;
+            await stack.setConfig("rotation", "2");
+
+            const up = await stack.up();
+
+            expect(opsOf(up, "sending-token")).toEqual(["update"]);
+            expect(requestLines(up)).toEqual([`POST ${tokens()}/${tokenId}/reset`]);
+            const outputs = await stack.outputs({ showSecrets: true });
+            expect(outputs.token).not.toBe(before);
+            expect(outputs.token).toBe(live(outputs.tokenId)!.token);
+            ws.record("python-rotation.txt", up.stdout);
+        });
+
+        it("keeps the value on `pulumi refresh` (one GET), and a preview after it has nothing to do", async () => {
+            const before = await stack.stateOutputs("sending-token");
+
+            const refresh = await stack.refresh();
+
+            expect(requestLines(refresh)).toEqual([`GET ${tokens()}/${before.tokenId}`]);
+            const after = await stack.stateOutputs("sending-token");
+            expect(after.token).toBe(before.token);
+            expect(after.token).not.toBe("");
+            const preview = await stack.preview({ expectNoChanges: true });
+            expect(opsOf(preview, "sending-token")).toEqual(["same"]);
+            expect(preview.requests).toEqual([]);
+        });
+
+        it("deletes the token on `pulumi destroy` (one DELETE)", async () => {
+            const { tokenId: current } = await stack.stateOutputs("sending-token");
+
+            const destroy = await stack.destroy();
+
+            expect(opsOf(destroy, "sending-token")).toEqual(["delete"]);
+            expect(requestLines(destroy)).toEqual([`DELETE ${tokens()}/${current}`]);
+            expect(live(current)).toBeUndefined();
+            expect(await stack.stateResources(NATIVE_TYPE)).toEqual([]);
+        });
+    });
+
+    it("fails bad input in one line naming the property, before any request", async () => {
+        const stack = await pythonProgram(
+            ws,
+            "python-bad",
+            `
+import pulumi_mailtrap as mailtrap
+
+mailtrap.ApiToken("bad", name="e2e-bad", resources=[mailtrap.ApiTokenPermissionArgs(resource_type="mailbox", resource_id=7, access_level="viewer")])
+`,
+        ).newStack("dev");
+
+        const up = await stack.up({ expectFailure: true });
+
+        expect(up.requests).toEqual([]);
+        expect(up.output).toMatch(/resources.*resources\[0\]\.resourceType/);
+        expect(up.output).not.toMatch(/\n\s+at .*\.js:\d+/);
+        expect(up.output).not.toMatch(/Traceback/);
+    });
+
+    it("lists the account's tokens with get_api_tokens (one GET)", async () => {
+        ws.emulator.createToken(ws.accountId, { name: "e2e-python-listed", resources: [], expires_at: null });
+        const stack = await pythonProgram(
+            ws,
+            "python-invoke",
+            `
+import pulumi
+import pulumi_mailtrap as mailtrap
+
+listed = mailtrap.get_api_tokens()
+pulumi.export("names", [t.name for t in listed.tokens])
+`,
+        ).newStack("dev");
+
+        const up = await stack.up();
+
+        expect(requestLines(up)).toEqual([`GET ${tokens()}`]);
+        expect((await stack.outputs()).names).toContain("e2e-python-listed");
+    });
+
+    it("leaves the credential and every token value out of state files, PULUMI_HOME and CLI output", () => {
+        expect(ws.leaks()).toEqual([]);
+    });
+});
