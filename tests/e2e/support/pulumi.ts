@@ -7,7 +7,7 @@
 import { spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { MailtrapEmulator, RequestLogEntry } from "../../../provider/emulator/server";
+import { EmulatorOptions, MailtrapEmulator, RequestLogEntry } from "../../../provider/emulator/server";
 import { e2eContext, E2EContext } from "./context";
 
 export const PASSPHRASE = "e2e passphrase, not a secret";
@@ -72,9 +72,16 @@ export class E2EWorkspace {
     private readonly secrets = new Map<string, string>();
     private logCount = 0;
 
-    constructor(readonly name: string) {
+    /**
+     * `options.emulator`: for this workspace's emulator (a fixed credential or clock, say);
+     * `options.passphrase`: the stacks' secrets passphrase; `options.env`: for every command.
+     */
+    constructor(
+        readonly name: string,
+        private readonly options: { emulator?: EmulatorOptions; passphrase?: string; env?: Record<string, string> } = {},
+    ) {
         this.context = e2eContext();
-        this.emulator = new MailtrapEmulator();
+        this.emulator = new MailtrapEmulator(options.emulator);
         this.dir = fs.mkdtempSync(path.join(this.context.workRoot, `${name}-`));
         this.backendDir = path.join(this.dir, "backend");
         this.homeDir = path.join(this.dir, "pulumi-home");
@@ -103,6 +110,14 @@ export class E2EWorkspace {
     /** A new Pulumi project (Pulumi.yaml, package.json, node_modules link) holding `program` as index.js. */
     project(name: string, program: string): E2EProject {
         return new E2EProject(this, name, program);
+    }
+
+    /** A new Pulumi project holding only `files` (file name -> text), its own Pulumi.yaml among them (`runtime: yaml`, say). */
+    projectFromFiles(name: string, files: Record<string, string>): E2EProject {
+        const project = new E2EProject(this, name, "");
+        for (const entry of fs.readdirSync(project.dir)) fs.rmSync(path.join(project.dir, entry));
+        for (const [file, text] of Object.entries(files)) fs.writeFileSync(path.join(project.dir, file), text);
+        return project;
     }
 
     noteSecret(value: string, what: string): void {
@@ -211,12 +226,13 @@ export class E2EWorkspace {
             PATH: `${this.context.cliDir}${path.delimiter}${process.env.PATH ?? ""}`,
             PULUMI_HOME: this.homeDir,
             PULUMI_BACKEND_URL: `file://${this.backendDir}`,
-            PULUMI_CONFIG_PASSPHRASE: PASSPHRASE,
+            PULUMI_CONFIG_PASSPHRASE: this.options.passphrase ?? PASSPHRASE,
             PULUMI_SKIP_UPDATE_CHECK: "true",
             PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
             // Makes the --event-log flag available (the Automation API sets it too): the steps and
             // summary are read from there, the text output is left as a user sees it.
             PULUMI_DEBUG_COMMANDS: "true",
+            ...this.options.env,
             ...extra,
         };
     }
