@@ -1,0 +1,169 @@
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import { E2EStack, E2EWorkspace, opsOf, requestLines } from "./support/pulumi";
+
+/**
+ * A Pulumi YAML program (`runtime: yaml`) against the native provider `pulumi-resource-mailtrap`,
+ * through the Pulumi CLI: examples/yaml-basic as it is, and an `fn::invoke` of getApiTokens. The
+ * YAML language host `pulumi-language-yaml` is built (or found in its cache) by
+ * .ci/build-pulumi-yaml-host.sh; the plugin is a two-line script on PATH, as in native.e2e.ts.
+ * Without the host this file is skipped in one line, except in CI (`CI=true`), where it fails.
+ */
+const NATIVE_TYPE = "mailtrap:index:ApiToken";
+const ROOT = path.resolve(__dirname, "..", "..");
+const EXAMPLE = path.join(ROOT, "examples", "yaml-basic", "Pulumi.yaml");
+
+function inCi(): boolean {
+    const value = (process.env.CI ?? "").toLowerCase();
+    return value !== "" && value !== "false" && value !== "0";
+}
+
+/** The folder holding pulumi-language-yaml, or why there is none. Decided before the tests are declared, so a missing host skips them. */
+function locateYamlHost(): { dir: string } | { missing: string } {
+    const started = Date.now();
+    const build = spawnSync("bash", [path.join(ROOT, ".ci", "build-pulumi-yaml-host.sh")], {
+        cwd: ROOT,
+        encoding: "utf8",
+        stdio: ["ignore", "pipe", "pipe"],
+        timeout: 45 * 60_000,
+    });
+    const dir = (build.stdout ?? "").trim().split("\n").pop() ?? "";
+    if (build.status !== 0 || !dir || !fs.existsSync(path.join(dir, "pulumi-language-yaml"))) {
+        const lastLine = (build.stderr ?? "").trim().split("\n").pop() ?? "";
+        return { missing: `.ci/build-pulumi-yaml-host.sh failed (exit ${build.status ?? build.signal}): ${lastLine}` };
+    }
+    process.stderr.write(`yaml.e2e: pulumi-language-yaml in ${dir} (${((Date.now() - started) / 1000).toFixed(1)} s to build or find)\n`);
+    return { dir };
+}
+
+const host = locateYamlHost();
+const describeWithHost = "dir" in host || inCi() ? describe : describe.skip;
+if ("missing" in host && !inCi()) {
+    process.stderr.write(`yaml.e2e skipped: no Pulumi YAML language host (${host.missing})\n`);
+}
+
+describeWithHost("a Pulumi YAML program with the native provider through the Pulumi CLI", () => {
+    const ws = new E2EWorkspace("yaml");
+    const tokens = () => `/api/accounts/${ws.accountId}/api_tokens`;
+    const live = (id: number) => ws.emulator.getToken(ws.accountId, id);
+
+    beforeAll(async () => {
+        // In CI a host that cannot be built fails every test here, with the reason.
+        if ("missing" in host) throw new Error(`no Pulumi YAML language host: ${host.missing}`);
+        // The plugin, as the engine finds it: an executable named pulumi-resource-mailtrap on PATH.
+        const pluginDir = path.join(ws.dir, "plugin-bin");
+        fs.mkdirSync(pluginDir);
+        const main = path.join(ws.context.packageDir, "node_modules", "pulumi-mailtrap-tokens", "bin", "provider", "native", "main.js");
+        expect(fs.existsSync(main)).toBe(true);
+        const executable = path.join(pluginDir, "pulumi-resource-mailtrap");
+        fs.writeFileSync(executable, `#!/bin/sh\nexec "${process.execPath}" "${main}" "$@"\n`, { mode: 0o755 });
+        // The workspace puts the CLI first on PATH, then this process's PATH.
+        process.env.PATH = [pluginDir, host.dir, process.env.PATH ?? ""].join(path.delimiter);
+        await ws.start();
+    });
+
+    afterAll(() => ws.stop());
+
+    describe("examples/yaml-basic: a token's life", () => {
+        let stack: E2EStack;
+        let tokenId: number;
+
+        beforeAll(async () => {
+            stack = await ws.projectFromFiles("yaml-basic", { "Pulumi.yaml": fs.readFileSync(EXAMPLE, "utf8") }).newStack("dev");
+            await stack.setConfig("projectId", "12345");
+        });
+
+        it("creates the token with one POST; `token` is a secret output", async () => {
+            const up = await stack.up();
+
+            expect(opsOf(up, "ciToken")).toEqual(["create"]);
+            expect(requestLines(up)).toEqual([`POST ${tokens()}`]);
+            const outputs = await stack.outputs();
+            tokenId = outputs.tokenId;
+            expect(live(tokenId)).toMatchObject({
+                name: "ci-deploy",
+                resources: [{ resource_type: "project", resource_id: 12345, access_level: 10 }],
+            });
+            expect(outputs.token).toBe("[secret]");
+            expect(await stack.output("token", { showSecrets: true })).toBe(live(tokenId)!.token);
+            expect(outputs.last4Digits).toBe(live(tokenId)!.token.slice(-4));
+            const [resource] = await stack.stateResources(NATIVE_TYPE);
+            expect(Object.keys(resource.outputs.token)).toContain("ciphertext");
+        });
+
+        it("passes `pulumi preview --expect-no-changes` without calling the API", async () => {
+            const preview = await stack.preview({ expectNoChanges: true });
+            expect(opsOf(preview, "ciToken")).toEqual(["same"]);
+            expect(preview.requests).toEqual([]);
+        });
+
+        it("resets the token once when the `rotation` config changes", async () => {
+            const before = live(tokenId)!.token;
+            await stack.setConfig("rotation", "2");
+
+            const up = await stack.up();
+
+            expect(opsOf(up, "ciToken")).toEqual(["update"]);
+            expect(requestLines(up)).toEqual([`POST ${tokens()}/${tokenId}/reset`]);
+            const outputs = await stack.outputs({ showSecrets: true });
+            expect(outputs.token).not.toBe(before);
+            expect(outputs.token).toBe(live(outputs.tokenId)!.token);
+            ws.record("yaml-rotation.txt", up.stdout);
+        });
+
+        it("keeps the value on `pulumi refresh` (one GET); a preview after it has nothing to do and calls nothing", async () => {
+            const before = await stack.stateOutputs("ciToken");
+
+            const refresh = await stack.refresh();
+
+            expect(requestLines(refresh)).toEqual([`GET ${tokens()}/${before.tokenId}`]);
+            const after = await stack.stateOutputs("ciToken");
+            expect(after.token).toBe(before.token);
+            expect(after.token).not.toBe("");
+            const preview = await stack.preview({ expectNoChanges: true });
+            expect(opsOf(preview, "ciToken")).toEqual(["same"]);
+            expect(preview.requests).toEqual([]);
+        });
+
+        it("deletes the token on `pulumi destroy` (one DELETE)", async () => {
+            const { tokenId: current } = await stack.stateOutputs("ciToken");
+
+            const destroy = await stack.destroy();
+
+            expect(opsOf(destroy, "ciToken")).toEqual(["delete"]);
+            expect(requestLines(destroy)).toEqual([`DELETE ${tokens()}/${current}`]);
+            expect(live(current)).toBeUndefined();
+            expect(await stack.stateResources(NATIVE_TYPE)).toEqual([]);
+        });
+    });
+
+    it("lists tokens with `fn::invoke` of mailtrap:index:getApiTokens (one GET)", async () => {
+        ws.emulator.createToken(ws.accountId, { name: "e2e-yaml-listed", resources: [], expires_at: null });
+        const program = [
+            "name: yaml-invoke",
+            "runtime: yaml",
+            "variables:",
+            "  listed:",
+            "    fn::invoke:",
+            "      function: mailtrap:index:getApiTokens",
+            "      arguments: {}",
+            "      return: tokens",
+            "outputs:",
+            "  tokens: ${listed}",
+            "",
+        ].join("\n");
+        const stack = await ws.projectFromFiles("yaml-invoke", { "Pulumi.yaml": program }).newStack("dev");
+
+        const up = await stack.up();
+
+        expect(requestLines(up)).toEqual([`GET ${tokens()}`]);
+        const listed = (await stack.outputs()).tokens as { name: string; last4Digits: string }[];
+        expect(listed.map((t) => t.name)).toContain("e2e-yaml-listed");
+        expect(listed.every((t) => !("token" in t))).toBe(true);
+    });
+
+    it("leaves the credential and every token value out of state files, PULUMI_HOME and CLI output", () => {
+        expect(ws.leaks()).toEqual([]);
+    });
+});
