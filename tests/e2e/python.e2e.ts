@@ -12,8 +12,10 @@ import { E2EProject, E2EStack, E2EWorkspace, opsOf, requestLines } from "./suppo
  * Python SDK come from .ci/build-pulumi-python-host.sh (run.ts finds them); the host ignores
  * Pulumi.yaml's `virtualenv` option, so the venv's bin goes first on PATH. The generated SDK is
  * installed from a copy of sdk/python with `pip install --target` into this run's work folder, put
- * on PYTHONPATH: the cached venv stays as built. The plugin is a two-line script on PATH, as in
- * native.e2e.ts. Without the host (outside CI) this file is skipped in one line.
+ * on PYTHONPATH: the cached venv stays as built. The plugin is installed as a user installs it,
+ * `pulumi plugin install resource mailtrap <package.json version> --file <archive>`, the archive
+ * holding a two-line script like native.e2e.ts's. Without the host (outside CI) this file is
+ * skipped in one line.
  */
 const NATIVE_TYPE = "mailtrap:index:ApiToken";
 const EXAMPLE_DIR = path.join(repoRoot(), "examples", "python-basic");
@@ -69,19 +71,25 @@ describeWithHost("a Python program with the generated SDK and the native provide
             `pip install of sdk/python (--no-deps --target): ${((Date.now() - started) / 1000).toFixed(1)} s`,
         );
 
-        // The plugin, as the engine finds it: an executable named pulumi-resource-mailtrap on PATH.
-        const pluginDir = path.join(ws.dir, "plugin-bin");
-        fs.mkdirSync(pluginDir);
+        // The venv's python3 before any other, then the language host and its exec script (the
+        // workspace puts the CLI first on PATH, then this process's PATH).
+        process.env.PATH = [venvBin, hostDir!, saved.PATH ?? ""].join(path.delimiter);
+        process.env.PYTHONPATH = target;
+        await ws.start();
+
+        // The plugin as a user installs it: an archive holding the executable pulumi-resource-mailtrap
+        // (here a two-line script running the installed package's bin/provider/native/main.js),
+        // installed into PULUMI_HOME as version PACKAGE_VERSION, the version the SDK asks for.
         const main = path.join(ws.context.packageDir, "node_modules", "pulumi-mailtrap-tokens", "bin", "provider", "native", "main.js");
         expect(fs.existsSync(main)).toBe(true);
+        const pluginDir = path.join(ws.context.workRoot, `${path.basename(ws.dir)}-plugin`);
+        fs.mkdirSync(pluginDir);
         fs.writeFileSync(path.join(pluginDir, "pulumi-resource-mailtrap"), `#!/bin/sh\nexec "${process.execPath}" "${main}" "$@"\n`, {
             mode: 0o755,
         });
-        // The workspace puts the CLI first on PATH, then this process's PATH: the venv's python3
-        // before any other, the language host and its exec script, the plugin.
-        process.env.PATH = [venvBin, hostDir!, pluginDir, saved.PATH ?? ""].join(path.delimiter);
-        process.env.PYTHONPATH = target;
-        await ws.start();
+        const archive = path.join(ws.context.workRoot, `pulumi-resource-mailtrap-v${PACKAGE_VERSION}-linux-amd64.tar.gz`);
+        execFileSync("tar", ["-czf", archive, "-C", pluginDir, "pulumi-resource-mailtrap"]);
+        await ws.pulumi(ws.dir, ["plugin", "install", "resource", "mailtrap", PACKAGE_VERSION, "--file", archive]);
     });
 
     afterAll(async () => {
@@ -123,9 +131,15 @@ describeWithHost("a Python program with the generated SDK and the native provide
             const [resource] = await stack.stateResources(NATIVE_TYPE);
             expect(resource.id).toBe(String(tokenId));
             expect(Object.keys(resource.outputs.token)).toContain("ciphertext");
+            // The SDK asked for the plugin of the package's version, and the installed one served it.
             const { deployment } = await stack.exportState();
             const provider = (deployment.resources as any[]).find((r) => r.type === "pulumi:providers:mailtrap");
             expect(provider.inputs.version).toBe(PACKAGE_VERSION);
+            expect(up.output).not.toMatch(/using pulumi-resource-mailtrap from \$PATH/);
+            const plugins = await ws.pulumi(ws.dir, ["plugin", "ls", "--json"]);
+            expect(JSON.parse(plugins.stdout)).toEqual([
+                expect.objectContaining({ name: "mailtrap", kind: "resource", version: PACKAGE_VERSION }),
+            ]);
         });
 
         it("passes `pulumi preview --expect-no-changes` without calling the API", async () => {
