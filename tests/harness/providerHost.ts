@@ -1,28 +1,28 @@
-import { ChildProcess, spawn } from "child_process";
-import * as fs from "fs";
-import * as path from "path";
+/**
+ * Pulumi's own dynamic-provider host driven over gRPC the way the engine drives it: configure,
+ * check, diff, create, read, update and delete. The child process is hostProcess.ts's job, the
+ * property encoding propertyWire.ts's, and the failed call providerErrors.ts's; their types are
+ * exported from here too, where the tests import them.
+ */
+import { ChildProcess } from "child_process";
 import * as grpc from "@grpc/grpc-js";
 import * as providerGrpc from "@pulumi/pulumi/proto/provider_grpc_pb";
 import * as providerProto from "@pulumi/pulumi/proto/provider_pb";
-import * as statusProto from "@pulumi/pulumi/proto/status_pb";
-import { Struct } from "google-protobuf/google/protobuf/struct_pb";
+import { spawnHostProcess } from "./hostProcess";
+import { decodeInitFailure, ProviderOperationError } from "./providerErrors";
+import { PropertyMap, fromStruct, toStruct } from "./propertyWire";
 
-/** The engine's unknown-value sentinel, identical to `unknownValue` in @pulumi/pulumi/runtime/rpc. */
-export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
-
-/** `specialSigKey` / `specialSecretSig` from @pulumi/pulumi/runtime/rpc: how a secret looks in a property map. */
-const SPECIAL_SIG_KEY = "4dabf18193072939515e22adb298388d";
-const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+export { UNKNOWN } from "./propertyWire";
+export type { PropertyMap } from "./propertyWire";
+export { ProviderOperationError } from "./providerErrors";
+export type { InitFailure } from "./providerErrors";
 
 const DEFAULT_TYPE = "pulumi-nodejs:dynamic/mailtrap:ApiToken";
 const DEFAULT_STACK = "dev";
 const DEFAULT_PROJECT = "mailtrap-test";
-const INIT_FAILURE_TYPE_NAME = "pulumirpc.ErrorResourceInitFailed";
 // Serialized providers embed whole closures, so they can exceed gRPC's 4 MB default.
 const MAX_MESSAGE_BYTES = 400 * 1024 * 1024;
 const STOP_GRACE_MS = 5000;
-
-export type PropertyMap = Record<string, unknown>;
 
 export interface CheckFailure {
     property: string;
@@ -33,28 +33,6 @@ export interface DiffResult {
     changes: "none" | "some" | "unknown";
     replaces: string[];
     deleteBeforeReplace: boolean;
-}
-
-export interface InitFailure {
-    id: string;
-    properties: PropertyMap;
-    reasons: string[];
-}
-
-/** A failed gRPC call to the provider host; `message` is the gRPC details, i.e. the provider's error message. */
-export class ProviderOperationError extends Error {
-    readonly code: number;
-    readonly details: string;
-    /** Present when create/update failed after the resource was (partially) created: the provider threw an error carrying `id`. */
-    readonly initFailure?: InitFailure;
-
-    constructor(operation: string, code: number, details: string, initFailure?: InitFailure) {
-        super(details);
-        this.name = `ProviderOperationError(${operation})`;
-        this.code = code;
-        this.details = details;
-        this.initFailure = initFailure;
-    }
 }
 
 export interface ProviderHostOptions {
@@ -73,106 +51,6 @@ export function resourceUrn(
     project: string = DEFAULT_PROJECT,
 ): string {
     return `urn:pulumi:${stack}::${project}::${type}::${name}`;
-}
-
-const liveHostProcesses = new Set<ChildProcess>();
-let exitHookRegistered = false;
-
-function registerExitHook(): void {
-    if (exitHookRegistered) {
-        return;
-    }
-    exitHookRegistered = true;
-    process.on("exit", () => {
-        for (const child of liveHostProcesses) {
-            child.kill("SIGKILL");
-        }
-    });
-}
-
-function findRepoRoot(): string {
-    let dir = __dirname;
-    for (;;) {
-        const manifest = path.join(dir, "package.json");
-        if (fs.existsSync(manifest)) {
-            const parsed = JSON.parse(fs.readFileSync(manifest, "utf8")) as { name?: string };
-            if (parsed.name === "pulumi-mailtrap-tokens") {
-                return dir;
-            }
-        }
-        const parent = path.dirname(dir);
-        if (parent === dir) {
-            throw new Error(`no package.json named pulumi-mailtrap-tokens above ${__dirname}`);
-        }
-        dir = parent;
-    }
-}
-
-function mergeEnv(overrides: Record<string, string | undefined> | undefined): NodeJS.ProcessEnv {
-    const env: NodeJS.ProcessEnv = { ...process.env };
-    for (const [key, value] of Object.entries(overrides ?? {})) {
-        if (value === undefined) {
-            delete env[key];
-        } else {
-            env[key] = value;
-        }
-    }
-    return env;
-}
-
-function isSecretWrapper(value: unknown): value is { value: unknown } {
-    return typeof value === "object" && value !== null && (value as Record<string, unknown>)[SPECIAL_SIG_KEY] === SECRET_SIG;
-}
-
-/**
- * The dynamic provider answers Configure with acceptSecrets=false, so the engine strips secret
- * wrappers before sending properties; undefined has no Struct encoding and the engine never sends it.
- */
-function toWireValue(value: unknown): unknown {
-    if (isSecretWrapper(value)) {
-        return toWireValue(value.value);
-    }
-    if (Array.isArray(value)) {
-        return value.map((element) => (element === undefined ? null : toWireValue(element)));
-    }
-    if (typeof value === "object" && value !== null) {
-        const result: Record<string, unknown> = {};
-        for (const [key, element] of Object.entries(value)) {
-            if (element !== undefined) {
-                result[key] = toWireValue(element);
-            }
-        }
-        return result;
-    }
-    return value;
-}
-
-function toStruct(properties: PropertyMap): Struct {
-    return Struct.fromJavaScript(toWireValue(properties) as Parameters<typeof Struct.fromJavaScript>[0]);
-}
-
-function fromStruct(struct: Struct | undefined): PropertyMap {
-    return struct ? (struct.toJavaScript() as PropertyMap) : {};
-}
-
-function decodeInitFailure(metadata: grpc.Metadata | undefined): InitFailure | undefined {
-    const encoded = metadata?.get("grpc-status-details-bin") ?? [];
-    for (const entry of encoded) {
-        const bytes = typeof entry === "string" ? Buffer.from(entry, "base64") : entry;
-        const status = statusProto.Status.deserializeBinary(new Uint8Array(bytes));
-        for (const detail of status.getDetailsList()) {
-            if (detail.getTypeName() !== INIT_FAILURE_TYPE_NAME) {
-                continue;
-            }
-            const failure = providerProto.ErrorResourceInitFailed.deserializeBinary(detail.getValue_asU8());
-            return {
-                id: failure.getId(),
-                properties: fromStruct(failure.getProperties()),
-                reasons: failure.getReasonsList(),
-            };
-        }
-    }
-    return undefined;
 }
 
 type UnaryMethod<Request, Response> = (
@@ -211,89 +89,8 @@ export class ProviderHost {
     }
 
     static async start(options: ProviderHostOptions = {}): Promise<ProviderHost> {
-        registerExitHook();
-        const repoRoot = findRepoRoot();
-        const hostScript = require.resolve("@pulumi/pulumi/cmd/dynamic-provider/index.js", { paths: [repoRoot] });
         const startTimeoutMs = options.startTimeoutMs ?? 15000;
-        // The host only needs some engine address argument; it never dials it for CRUD calls.
-        const child = spawn(process.execPath, [hostScript, "127.0.0.1:0"], {
-            cwd: options.cwd ?? repoRoot,
-            env: mergeEnv(options.env),
-            stdio: ["ignore", "pipe", "pipe"],
-        });
-        liveHostProcesses.add(child);
-        const exited = new Promise<void>((resolve) => {
-            if (child.exitCode !== null || child.signalCode !== null) {
-                resolve();
-                return;
-            }
-            child.once("exit", () => resolve());
-        }).then(() => {
-            liveHostProcesses.delete(child);
-        });
-
-        const outputChunks: string[] = [];
-        let startupStdout = "";
-        let startupStderr = "";
-        let port: number | undefined;
-        child.stderr!.setEncoding("utf8");
-        child.stdout!.setEncoding("utf8");
-        child.stderr!.on("data", (chunk: string) => {
-            if (port === undefined) {
-                startupStderr += chunk;
-            } else {
-                outputChunks.push(chunk);
-            }
-        });
-
-        try {
-            port = await new Promise<number>((resolve, reject) => {
-                const timer = setTimeout(
-                    () => reject(new Error(`provider host printed no port within ${startTimeoutMs} ms; stderr: ${startupStderr}`)),
-                    startTimeoutMs,
-                );
-                const onData = (chunk: string): void => {
-                    startupStdout += chunk;
-                    const newline = startupStdout.indexOf("\n");
-                    if (newline < 0) {
-                        return;
-                    }
-                    const portLine = startupStdout.slice(0, newline).trim();
-                    const rest = startupStdout.slice(newline + 1);
-                    clearTimeout(timer);
-                    child.stdout!.off("data", onData);
-                    child.off("exit", onExit);
-                    if (!/^\d+$/.test(portLine)) {
-                        reject(new Error(`provider host printed "${portLine}" instead of a port; stderr: ${startupStderr}`));
-                        return;
-                    }
-                    if (rest) {
-                        outputChunks.push(rest);
-                    }
-                    resolve(Number(portLine));
-                };
-                const onExit = (code: number | null, signal: NodeJS.Signals | null): void => {
-                    clearTimeout(timer);
-                    reject(
-                        new Error(`provider host exited (code ${code}, signal ${signal}) before printing a port; stderr: ${startupStderr}`),
-                    );
-                };
-                child.stdout!.on("data", onData);
-                child.once("exit", onExit);
-                child.once("error", (error) => {
-                    clearTimeout(timer);
-                    reject(error);
-                });
-            });
-        } catch (error) {
-            child.kill("SIGKILL");
-            await exited;
-            throw error;
-        }
-        if (startupStderr) {
-            outputChunks.unshift(startupStderr);
-        }
-        child.stdout!.on("data", (chunk: string) => outputChunks.push(chunk));
+        const { child, port, outputChunks, exited } = await spawnHostProcess({ env: options.env, cwd: options.cwd, startTimeoutMs });
 
         const client = new providerGrpc.ResourceProviderClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), {
             "grpc.max_receive_message_length": MAX_MESSAGE_BYTES,
