@@ -5,9 +5,15 @@
  *
  * Each dynamic ApiToken becomes what the native provider would have written for it: the same id,
  * its inputs and outputs without the dynamic provider's `__provider` and `__resourceName`, its
- * outputs in the current state version, and the default native provider as its provider. Its URN
+ * outputs in the current state version, no `token` in `additionalSecretOutputs` (the native
+ * provider marks it secret itself), and the default native provider as its provider. Its URN
  * changes type, and so does every reference to it. Secrets are left as they are (encrypted or not).
  * What it does not understand, it refuses, naming the resource.
+ *
+ * The default provider it adds holds only `{ version }`: the engine gives a default provider the
+ * stack's `mailtrap:*` config as inputs, `mailtrap:apiToken` encrypted, which this command cannot
+ * encrypt. The engine fills them in at the next `pulumi up`, as an internal step (no change is
+ * shown or counted, so `pulumi preview --expect-no-changes` passes, and nothing is called).
  */
 import { randomUUID } from "crypto";
 import { upgradeState } from "../lifecycle/stateVersion";
@@ -273,6 +279,12 @@ function rewriteToken(resource: Json, providerReference: string, all: Json[]): v
     }
     if (resource.propertyDependencies && typeof resource.propertyDependencies === "object") {
         for (const k of DYNAMIC_ONLY_KEYS) delete resource.propertyDependencies[k];
+    }
+    // The dynamic class asks for `token` to be secret; the native provider marks it secret itself.
+    if (Array.isArray(resource.additionalSecretOutputs)) {
+        const rest = resource.additionalSecretOutputs.filter((key: unknown) => key !== "token");
+        if (rest.length > 0) resource.additionalSecretOutputs = rest;
+        else delete resource.additionalSecretOutputs;
     }
     resource.type = NATIVE_TYPE;
     resource.provider = providerReference;
