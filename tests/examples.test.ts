@@ -124,7 +124,13 @@ describe("the examples", () => {
     // A policy pack (PulumiPolicy.yaml) is not a Pulumi project, and is never run here: constructing its
     // PolicyPack starts a gRPC server. tests/policy drive examples/policy-pack.
     const isPolicyPack = (name: string) => fs.existsSync(path.join(examplesDir, name, "PulumiPolicy.yaml"));
-    const programs = examples.filter((name) => !isPolicyPack(name));
+    const runtimeOf = (name: string) =>
+        /^runtime:\s*(\w+)/m.exec(fs.readFileSync(path.join(examplesDir, name, "Pulumi.yaml"), "utf8"))?.[1];
+    // Python and YAML programs use the native provider; each runs through the Pulumi CLI in its own
+    // end-to-end file (tests/e2e/python.e2e.ts, tests/e2e/yaml.e2e.ts), never under Node's mocks.
+    const otherLanguages = examples.filter((name) => !isPolicyPack(name) && runtimeOf(name) !== "nodejs");
+    const programs = examples.filter((name) => !isPolicyPack(name) && !otherLanguages.includes(name));
+    const NATIVE_EXAMPLE_FILES: Record<string, string> = { python: "__main__.py", yaml: "Pulumi.yaml" };
     const withConfig = (name: string, extra: Record<string, string> = {}) => ({
         config: { "mailtrap:accountId": "3229", ...REQUIRED_CONFIG[name], ...extra },
     });
@@ -190,11 +196,28 @@ describe("the examples", () => {
         },
     );
 
+    it.each(otherLanguages)("%s is a Python or YAML project with its program and a README, run by its end-to-end file", (name) => {
+        const runtime = runtimeOf(name)!;
+        expect(Object.keys(NATIVE_EXAMPLE_FILES)).toContain(runtime);
+        for (const file of [NATIVE_EXAMPLE_FILES[runtime], "README.md"]) {
+            expect(fs.existsSync(path.join(examplesDir, name, file))).toBe(true);
+        }
+        const e2e = fs.readFileSync(path.join(repoRoot(), "tests", "e2e", `${runtime}.e2e.ts`), "utf8");
+        expect(e2e).toContain(`"${name}"`);
+        // Its required config is a `require`d key (Python) or a config entry without a default (YAML), named in the README.
+        expect(fs.readFileSync(path.join(examplesDir, name, "README.md"), "utf8")).toContain("`projectId`");
+    });
+
+    const sourceOf = (name: string) => {
+        const runtime = otherLanguages.includes(name) ? runtimeOf(name)! : "nodejs";
+        return fs.readFileSync(path.join(examplesDir, name, NATIVE_EXAMPLE_FILES[runtime] ?? "index.ts"), "utf8");
+    };
+
     it.each(examples)("%s has no made-up default id and no date that moves", (name) => {
-        const source = fs.readFileSync(path.join(examplesDir, name, "index.ts"), "utf8");
+        const source = sourceOf(name);
         expect(source).not.toMatch(/get(Number)?\("\w*Id"\)\s*\?\?/);
-        expect(source).not.toMatch(/resourceId:\s*\d/);
-        expect(source).not.toMatch(/new Date\(|Date\.now\(|getUTCFullYear|getFullYear/);
+        expect(source).not.toMatch(/resourceId:\s*\d|resource_id=\s*\d/);
+        expect(source).not.toMatch(/new Date\(|Date\.now\(|getUTCFullYear|getFullYear|datetime|fn::invoke:\s*\n\s*function: std:/);
     });
 
     it("basic declares one token on the configured project and exports its value", async () => {
