@@ -1,8 +1,7 @@
-import { API_TOKEN_OUTPUT_NAMES } from "../../provider/apiToken";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { repoRoot } from "../harness/captureProgram";
+import { NATIVE_TYPE, nativeImports, PACKAGE_VERSION, putPluginOnPath } from "./support/native";
 import { E2EStack, E2EWorkspace, opsOf, requestLines } from "./support/pulumi";
 import { IMPORTS, program, sha256, TOKEN_CONSUMER } from "./support/programs";
 
@@ -13,20 +12,8 @@ import { IMPORTS, program, sha256, TOKEN_CONSUMER } from "./support/programs";
  * (the plugin on PATH, as in native.e2e.ts). The token keeps its id and value; nothing is called.
  */
 const DYNAMIC_TYPE = "pulumi-nodejs:dynamic/mailtrap:ApiToken";
-const NATIVE_TYPE = "mailtrap:index:ApiToken";
-const VERSION = (JSON.parse(fs.readFileSync(path.join(repoRoot(), "package.json"), "utf8")) as { version: string }).version;
-
-const NATIVE_IMPORTS = `
-const pulumi = require("@pulumi/pulumi");
-const config = new pulumi.Config();
-const OUTPUTS = ${JSON.stringify(API_TOKEN_OUTPUT_NAMES)};
-function nativeToken(name, args, opts) {
-    const props = { name: undefined, accountId: undefined, resources: undefined, expiresAt: undefined, rotate: undefined,
-        rotateAfterDays: undefined, expiresInDays: undefined, adoptTokenId: undefined };
-    for (const key of OUTPUTS) props[key] = undefined;
-    return new pulumi.CustomResource("${NATIVE_TYPE}", name, { ...props, ...args }, { version: "${VERSION}", ...opts });
-}
-`;
+const VERSION = PACKAGE_VERSION;
+const NATIVE_IMPORTS = nativeImports({ version: VERSION });
 
 /** The same token and a resource consuming its value, over either type. */
 function body(kind: "dynamic" | "native", tokenName = "e2e-migrate"): string {
@@ -69,13 +56,7 @@ describe("moving a stack from the dynamic ApiToken to the native one", () => {
     let nativeProvider: any;
 
     beforeAll(async () => {
-        const pluginDir = path.join(ws.dir, "plugin-bin");
-        fs.mkdirSync(pluginDir);
-        const main = path.join(ws.context.packageDir, "node_modules", "pulumi-mailtrap-tokens", "bin", "provider", "native", "main.js");
-        fs.writeFileSync(path.join(pluginDir, "pulumi-resource-mailtrap"), `#!/bin/sh\nexec "${process.execPath}" "${main}" "$@"\n`, {
-            mode: 0o755,
-        });
-        process.env.PATH = `${pluginDir}${path.delimiter}${process.env.PATH ?? ""}`;
+        putPluginOnPath(ws);
         await ws.start();
         stack = await ws.project("migrate", body("dynamic")).newStack("dev");
     });

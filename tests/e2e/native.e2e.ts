@@ -1,8 +1,6 @@
-import { API_TOKEN_OUTPUT_NAMES } from "../../provider/apiToken";
-import * as fs from "fs";
-import * as path from "path";
 import { CommandResult, E2EStack, E2EWorkspace, opsOf, requestLines } from "./support/pulumi";
 import { IMPORTS, program } from "./support/programs";
+import { NATIVE_TYPE, nativeImports, putPluginOnPath } from "./support/native";
 
 /**
  * The native provider `pulumi-resource-mailtrap` through the Pulumi CLI: the same lifecycle as the
@@ -10,21 +8,7 @@ import { IMPORTS, program } from "./support/programs";
  * installed package's `bin/provider/native/main.js`; the programs declare `mailtrap:index:ApiToken`
  * as a plain `pulumi.CustomResource` (no generated SDK).
  */
-const NATIVE_TYPE = "mailtrap:index:ApiToken";
-const OUTPUT_NAMES = API_TOKEN_OUTPUT_NAMES;
-
-/** What a native program starts with: a resource class over `mailtrap:index:ApiToken`. */
-const NATIVE_IMPORTS = `
-const pulumi = require("@pulumi/pulumi");
-const config = new pulumi.Config();
-const OUTPUTS = ${JSON.stringify(OUTPUT_NAMES)};
-function nativeToken(name, args, opts) {
-    const props = { name: undefined, accountId: undefined, resources: undefined, expiresAt: undefined, rotate: undefined,
-        rotateAfterDays: undefined, expiresInDays: undefined, adoptTokenId: undefined };
-    for (const key of OUTPUTS) props[key] = undefined;
-    return new pulumi.CustomResource("${NATIVE_TYPE}", name, { ...props, ...args }, opts);
-}
-`;
+const NATIVE_IMPORTS = nativeImports();
 
 describe("the native provider pulumi-resource-mailtrap through the Pulumi CLI", () => {
     const ws = new E2EWorkspace("native");
@@ -32,15 +16,7 @@ describe("the native provider pulumi-resource-mailtrap through the Pulumi CLI", 
     const live = (id: number) => ws.emulator.getToken(ws.accountId, id);
 
     beforeAll(async () => {
-        // The plugin, as the engine finds it: an executable named pulumi-resource-mailtrap on PATH.
-        const pluginDir = path.join(ws.dir, "plugin-bin");
-        fs.mkdirSync(pluginDir);
-        const main = path.join(ws.context.packageDir, "node_modules", "pulumi-mailtrap-tokens", "bin", "provider", "native", "main.js");
-        expect(fs.existsSync(main)).toBe(true);
-        const executable = path.join(pluginDir, "pulumi-resource-mailtrap");
-        fs.writeFileSync(executable, `#!/bin/sh\nexec "${process.execPath}" "${main}" "$@"\n`, { mode: 0o755 });
-        // The workspace puts the CLI first on PATH, then this process's PATH.
-        process.env.PATH = `${pluginDir}${path.delimiter}${process.env.PATH ?? ""}`;
+        putPluginOnPath(ws);
         await ws.start();
     });
 

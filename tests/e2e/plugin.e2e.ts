@@ -1,8 +1,8 @@
-import { API_TOKEN_OUTPUT_NAMES } from "../../provider/apiToken";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { repoRoot } from "../harness/captureProgram";
+import { nativeImports, PACKAGE_VERSION } from "./support/native";
 import { E2EStack, E2EWorkspace, opsOf, requestLines } from "./support/pulumi";
 import { program } from "./support/programs";
 
@@ -13,21 +13,8 @@ import { program } from "./support/programs";
  * on PATH and automatic plugin download off (the workspace sets
  * PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true): the engine can only use the installed plugin.
  */
-const NATIVE_TYPE = "mailtrap:index:ApiToken";
-const VERSION = (JSON.parse(fs.readFileSync(path.join(repoRoot(), "package.json"), "utf8")) as { version: string }).version;
-
-/** A program's start: a resource class over `mailtrap:index:ApiToken`, served by the plugin at VERSION. */
-const NATIVE_IMPORTS = `
-const pulumi = require("@pulumi/pulumi");
-const config = new pulumi.Config();
-const OUTPUTS = ${JSON.stringify(API_TOKEN_OUTPUT_NAMES)};
-function nativeToken(name, args, opts) {
-    const props = { name: undefined, accountId: undefined, resources: undefined, expiresAt: undefined, rotate: undefined,
-        rotateAfterDays: undefined, expiresInDays: undefined, adoptTokenId: undefined };
-    for (const key of OUTPUTS) props[key] = undefined;
-    return new pulumi.CustomResource("${NATIVE_TYPE}", name, { ...props, ...args }, { version: "${VERSION}", ...opts });
-}
-`;
+const VERSION = PACKAGE_VERSION;
+const NATIVE_IMPORTS = nativeImports({ version: VERSION });
 
 /** PATH without any folder holding a pulumi-resource-mailtrap. */
 function pathWithoutPlugin(): string {

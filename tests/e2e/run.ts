@@ -18,17 +18,12 @@ import * as os from "os";
 import * as path from "path";
 import { repoRoot } from "../harness/captureProgram";
 import { installPackedPackage } from "../harness/packedInstall";
-import { CONTEXT_ENV, E2EContext, REPORT_DIR } from "./support/context";
+import { CONTEXT_ENV, E2EContext, inCi, REPORT_DIR } from "./support/context";
 
 const CLI_FILES = ["pulumi", "pulumi-language-nodejs", "pulumi-resource-pulumi-nodejs"];
 const HOW_TO_GET_THE_CLI =
     "install Go >= 1.26 (then this command builds the pinned CLI once, into ~/.cache/pulumi-mailtrap-tokens), " +
     "or set PULUMI_E2E_CLI_DIR to a folder holding pulumi, pulumi-language-nodejs and pulumi-resource-pulumi-nodejs";
-
-function inCi(): boolean {
-    const value = (process.env.CI ?? "").toLowerCase();
-    return value !== "" && value !== "false" && value !== "0";
-}
 
 function hasGo(): boolean {
     return spawnSync("go", ["version"], { stdio: "ignore" }).status === 0;

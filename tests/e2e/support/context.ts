@@ -29,3 +29,9 @@ export function e2eContext(): E2EContext {
     }
     return JSON.parse(fs.readFileSync(file, "utf8")) as E2EContext;
 }
+
+/** Whether this runs in CI (`CI` set to anything but "", "false" or "0"): there a missing CLI or host fails instead of skipping. */
+export function inCi(): boolean {
+    const value = (process.env.CI ?? "").toLowerCase();
+    return value !== "" && value !== "false" && value !== "0";
+}
