@@ -10,40 +10,24 @@ CLI_VERSION=v3.274.1
 HOST_SDK_VERSION=v3.68.0
 
 dir="${PULUMI_CLI_CACHE:-${HOME}/.cache/pulumi-mailtrap-tokens/cli-${CLI_VERSION}-nodejs-${HOST_SDK_VERSION}}"
-step=""
-announce() { step="$1"; echo "pulumi-cli: $1" >&2; }
-trap 'echo "pulumi-cli: FAILED at step: ${step}" >&2' ERR
-
-if [ -x "$dir/pulumi" ] && [ -x "$dir/pulumi-language-nodejs" ] && [ -x "$dir/pulumi-resource-pulumi-nodejs" ]; then
-    echo "pulumi-cli: reusing $dir" >&2
-    echo "$dir"
-    exit 0
-fi
-
-announce "checking for Go"
-command -v go >/dev/null || { echo "pulumi-cli: Go is not installed; install Go >= 1.26 to build the Pulumi CLI" >&2; exit 1; }
-
+# shellcheck source=.ci/build-lib.sh
+source "$(dirname "$0")/build-lib.sh"
+build_start pulumi-cli
+reuse_if_built "$dir" pulumi pulumi-language-nodejs pulumi-resource-pulumi-nodejs
+require_go
 mkdir -p "$dir"
-work="$(mktemp -d)"
-cleanup() { rm -rf "$work"; }
-trap cleanup EXIT
-
-export CGO_ENABLED=0 GOFLAGS=-buildvcs=false GOTOOLCHAIN=local
+go_workspace
+work="$BUILD_WORK"
 
 announce "resolving github.com/pulumi/pulumi/pkg/v3@${CLI_VERSION}"
-mkdir -p "$work/cli" && cd "$work/cli"
-go mod init pulumi-cli-build >/dev/null 2>&1
-# Getting the command package (not only the module) records the checksums of everything it imports.
-go get "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi@${CLI_VERSION}" "github.com/pulumi/pulumi/sdk/v3@${CLI_VERSION}" 2>&1 | tail -n 5 >&2
+go_get_command pulumi-cli-build "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi@${CLI_VERSION}" "github.com/pulumi/pulumi/sdk/v3@${CLI_VERSION}"
 
 announce "building the pulumi CLI ${CLI_VERSION} (a few minutes the first time)"
 go build -trimpath -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=${CLI_VERSION}" \
     -o "$work/pulumi" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi
 
 announce "resolving github.com/pulumi/pulumi/sdk/v3@${HOST_SDK_VERSION} (Node.js language host)"
-mkdir -p "$work/host" && cd "$work/host"
-go mod init pulumi-host-build >/dev/null 2>&1
-go get "github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs@${HOST_SDK_VERSION}" 2>&1 | tail -n 5 >&2
+go_get_command pulumi-host-build "github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs@${HOST_SDK_VERSION}"
 
 announce "building pulumi-language-nodejs from sdk ${HOST_SDK_VERSION}"
 go build -trimpath -ldflags "-s -w" -o "$work/pulumi-language-nodejs" github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs

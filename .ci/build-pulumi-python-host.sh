@@ -16,32 +16,21 @@ PYTHON_SDK_VERSION=3.272.0
 WHEEL_VERSION=0.45.1
 
 dir="${PULUMI_PYTHON_HOST_CACHE:-${HOME}/.cache/pulumi-mailtrap-tokens/python-host-${HOST_SDK_VERSION}}"
-step=""
-announce() { step="$1"; echo "pulumi-python-host: $1" >&2; }
-trap 'echo "pulumi-python-host: FAILED at step: ${step}" >&2' ERR
-
-if [ -x "$dir/pulumi-language-python" ] && [ -x "$dir/pulumi-language-python-exec" ] && [ -f "$dir/venv/.complete" ]; then
-    echo "pulumi-python-host: reusing $dir" >&2
-    echo "$dir"
-    exit 0
-fi
-
-announce "checking for Go and Python 3"
-command -v go >/dev/null || { echo "pulumi-python-host: Go is not installed; install Go >= 1.26 to build the language host" >&2; exit 1; }
+# shellcheck source=.ci/build-lib.sh
+source "$(dirname "$0")/build-lib.sh"
+build_start pulumi-python-host
+reuse_if_built "$dir" pulumi-language-python pulumi-language-python-exec venv/.complete
+require_go
+announce "checking for Python 3"
 python="${PYTHON:-python3}"
 command -v "$python" >/dev/null || { echo "pulumi-python-host: $python is not installed; install Python >= 3.9" >&2; exit 1; }
 
 mkdir -p "$dir"
-work="$(mktemp -d)"
-cleanup() { rm -rf "$work"; }
-trap cleanup EXIT
-
-export CGO_ENABLED=0 GOFLAGS=-buildvcs=false GOTOOLCHAIN=local
+go_workspace
+work="$BUILD_WORK"
 
 announce "resolving github.com/pulumi/pulumi/sdk/v3@${HOST_SDK_VERSION} (Python language host)"
-mkdir -p "$work/host" && cd "$work/host"
-go mod init pulumi-python-host-build >/dev/null 2>&1
-go get "github.com/pulumi/pulumi/sdk/v3/python/cmd/pulumi-language-python@${HOST_SDK_VERSION}" 2>&1 | tail -n 5 >&2
+go_get_command pulumi-python-host-build "github.com/pulumi/pulumi/sdk/v3/python/cmd/pulumi-language-python@${HOST_SDK_VERSION}"
 
 announce "building pulumi-language-python from sdk ${HOST_SDK_VERSION}"
 go build -trimpath -ldflags "-s -w" -o "$work/pulumi-language-python" github.com/pulumi/pulumi/sdk/v3/python/cmd/pulumi-language-python

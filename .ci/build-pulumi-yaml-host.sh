@@ -13,31 +13,17 @@ set -euo pipefail
 YAML_VERSION=v1.25.0
 
 dir="${PULUMI_YAML_HOST_CACHE:-${HOME}/.cache/pulumi-mailtrap-tokens/yaml-host-${YAML_VERSION}}"
-step=""
-announce() { step="$1"; echo "pulumi-yaml-host: $1" >&2; }
-trap 'echo "pulumi-yaml-host: FAILED at step: ${step}" >&2' ERR
-
-if [ -x "$dir/pulumi-language-yaml" ]; then
-    echo "pulumi-yaml-host: reusing $dir" >&2
-    echo "$dir"
-    exit 0
-fi
-
-announce "checking for Go"
-command -v go >/dev/null || { echo "pulumi-yaml-host: Go is not installed; install Go >= 1.26 to build the YAML language host" >&2; exit 1; }
-
+# shellcheck source=.ci/build-lib.sh
+source "$(dirname "$0")/build-lib.sh"
+build_start pulumi-yaml-host
+reuse_if_built "$dir" pulumi-language-yaml
+require_go
 mkdir -p "$dir"
-work="$(mktemp -d)"
-cleanup() { rm -rf "$work"; }
-trap cleanup EXIT
-
-export CGO_ENABLED=0 GOFLAGS=-buildvcs=false GOTOOLCHAIN=local
+go_workspace
+work="$BUILD_WORK"
 
 announce "resolving github.com/pulumi/pulumi-yaml@${YAML_VERSION}"
-mkdir -p "$work/yaml" && cd "$work/yaml"
-go mod init pulumi-yaml-host-build >/dev/null 2>&1
-# Getting the command package (not only the module) records the checksums of everything it imports.
-go get "github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml@${YAML_VERSION}" 2>&1 | tail -n 5 >&2
+go_get_command pulumi-yaml-host-build "github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml@${YAML_VERSION}"
 
 announce "building pulumi-language-yaml ${YAML_VERSION} (a few minutes the first time)"
 go build -trimpath -ldflags "-s -w -X github.com/pulumi/pulumi-yaml/pkg/version.Version=${YAML_VERSION}" \
