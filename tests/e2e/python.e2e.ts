@@ -3,6 +3,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { repoRoot } from "../harness/captureProgram";
 import { e2eContext } from "./support/context";
+import { NATIVE_TYPE, PACKAGE_VERSION } from "./support/native";
 import { E2EProject, E2EStack, E2EWorkspace, opsOf, requestLines } from "./support/pulumi";
 
 /**
@@ -17,24 +18,14 @@ import { E2EProject, E2EStack, E2EWorkspace, opsOf, requestLines } from "./suppo
  * holding a two-line script like native.e2e.ts's. Without the host (outside CI) this file is
  * skipped in one line.
  */
-const NATIVE_TYPE = "mailtrap:index:ApiToken";
 const EXAMPLE_DIR = path.join(repoRoot(), "examples", "python-basic");
-const PACKAGE_VERSION: string = JSON.parse(fs.readFileSync(path.join(repoRoot(), "package.json"), "utf8")).version;
 
 const hostDir = e2eContext().pythonHostDir;
 const describeWithHost = hostDir ? describe : describe.skip;
 if (!hostDir) process.stderr.write("python.e2e skipped: no Python language host (see the line test:e2e printed about it)\n");
 
-/** A project holding exactly `files`, Pulumi.yaml among them (E2EWorkspace.project writes a Node.js one). */
-function projectOf(ws: E2EWorkspace, name: string, files: Record<string, string>): E2EProject {
-    const project = ws.project(name, "");
-    for (const entry of fs.readdirSync(project.dir)) fs.rmSync(path.join(project.dir, entry));
-    for (const [file, text] of Object.entries(files)) fs.writeFileSync(path.join(project.dir, file), text);
-    return project;
-}
-
 function pythonProgram(ws: E2EWorkspace, name: string, program: string): E2EProject {
-    return projectOf(ws, name, { "Pulumi.yaml": `name: ${name}\nruntime: python\n`, "__main__.py": `${program.trim()}\n` });
+    return ws.projectFromFiles(name, { "Pulumi.yaml": `name: ${name}\nruntime: python\n`, "__main__.py": `${program.trim()}\n` });
 }
 
 describeWithHost("a Python program with the generated SDK and the native provider through the Pulumi CLI", () => {
@@ -110,7 +101,7 @@ describeWithHost("a Python program with the generated SDK and the native provide
                     fs.readFileSync(path.join(EXAMPLE_DIR, file), "utf8"),
                 ]),
             );
-            stack = await projectOf(ws, "python-basic", files).newStack("dev");
+            stack = await ws.projectFromFiles("python-basic", files).newStack("dev");
             await stack.setConfig("projectId", "12345");
         });
 

@@ -1,6 +1,8 @@
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
+import { inCi } from "./support/context";
+import { NATIVE_TYPE } from "./support/native";
 import { E2EStack, E2EWorkspace, opsOf, requestLines } from "./support/pulumi";
 
 /**
@@ -10,14 +12,8 @@ import { E2EStack, E2EWorkspace, opsOf, requestLines } from "./support/pulumi";
  * .ci/build-pulumi-yaml-host.sh; the plugin is a two-line script on PATH, as in native.e2e.ts.
  * Without the host this file is skipped in one line, except in CI (`CI=true`), where it fails.
  */
-const NATIVE_TYPE = "mailtrap:index:ApiToken";
 const ROOT = path.resolve(__dirname, "..", "..");
 const EXAMPLE = path.join(ROOT, "examples", "yaml-basic", "Pulumi.yaml");
-
-function inCi(): boolean {
-    const value = (process.env.CI ?? "").toLowerCase();
-    return value !== "" && value !== "false" && value !== "0";
-}
 
 /** The folder holding pulumi-language-yaml, or why there is none. Decided before the tests are declared, so a missing host skips them. */
 function locateYamlHost(): { dir: string } | { missing: string } {
