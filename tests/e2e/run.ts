@@ -5,8 +5,9 @@
  *    `pulumi-language-nodejs` and `pulumi-resource-pulumi-nodejs`), else the one
  *    `.ci/build-pulumi-cli.sh` builds from pinned versions and caches (a `pulumi` already on PATH is
  *    not used, so every run tests the same engine). Without Go and outside CI it skips in one line;
- *    in CI (`CI=true`) a missing CLI is a failure. The Python language host comes the same way, from
- *    `.ci/build-pulumi-python-host.sh`; without it the Python scenarios skip, or in CI the run fails.
+ *    in CI (`CI=true`) a missing CLI is a failure. The Python and YAML language hosts come the same
+ *    way, from `.ci/build-pulumi-{python,yaml}-host.sh`; without one its scenarios skip, or in CI
+ *    the run fails.
  * 2. Packs the package and installs the tarball into a fresh project, as a user would.
  * 3. Runs jest on tests/e2e/*.e2e.ts (arguments are passed on: `npm run test:e2e -- -t rotation`).
  * 4. Prints what the scenarios recorded for the README: the real preview text of each kind of
@@ -58,26 +59,26 @@ function resolveCli(root: string): { dir: string } | { missing: string; goMissin
     return { dir };
 }
 
-/**
- * The Python language host and a venv with the Pulumi Python SDK, from
- * `.ci/build-pulumi-python-host.sh` (cached like the CLI), or why there is none.
- */
-function resolvePythonHost(root: string): { dir: string } | { missing: string } {
+/** A language host's folder from its `.ci/build-pulumi-<name>-host.sh` (cached like the CLI), or why there is none. */
+function resolveHost(root: string, name: "python" | "yaml"): { dir: string } | { missing: string } {
+    const script = `.ci/build-pulumi-${name}-host.sh`;
     const started = Date.now();
-    const build = spawnSync("bash", [path.join(root, ".ci", "build-pulumi-python-host.sh")], {
+    const build = spawnSync("bash", [path.join(root, script)], {
         cwd: root,
         encoding: "utf8",
         stdio: ["ignore", "pipe", "pipe"],
-        timeout: 30 * 60_000,
+        timeout: 45 * 60_000,
     });
     const dir = (build.stdout ?? "").trim().split("\n").pop() ?? "";
     if (build.status !== 0 || !dir) {
         const reason = (build.stderr ?? "").trim().split("\n").slice(-2).join("; ");
-        return { missing: `.ci/build-pulumi-python-host.sh failed (exit ${build.status ?? build.signal}): ${reason}` };
+        return { missing: `${script} failed (exit ${build.status ?? build.signal}): ${reason}` };
     }
-    console.log(`test:e2e: Python language host in ${dir} (${((Date.now() - started) / 1000).toFixed(1)} s to build or find)`);
+    console.log(`test:e2e: ${HOSTS[name]} language host in ${dir} (${((Date.now() - started) / 1000).toFixed(1)} s to build or find)`);
     return { dir };
 }
+
+const HOSTS = { python: "Python", yaml: "YAML" } as const;
 
 function main(): number {
     const root = repoRoot();
@@ -90,13 +91,17 @@ function main(): number {
         console.error(`test:e2e failed: no Pulumi CLI: ${cli.missing}; ${HOW_TO_GET_THE_CLI}`);
         return 1;
     }
-    const pythonHost = resolvePythonHost(root);
-    if ("missing" in pythonHost) {
-        if (inCi()) {
-            console.error(`test:e2e failed: no Python language host: ${pythonHost.missing}`);
+    const hostDirs: Partial<Record<keyof typeof HOSTS, string>> = {};
+    for (const name of Object.keys(HOSTS) as (keyof typeof HOSTS)[]) {
+        const host = resolveHost(root, name);
+        if ("dir" in host) {
+            hostDirs[name] = host.dir;
+        } else if (inCi()) {
+            console.error(`test:e2e failed: no ${HOSTS[name]} language host: ${host.missing}`);
             return 1;
+        } else {
+            console.log(`test:e2e: the ${HOSTS[name]} scenarios will skip: ${host.missing}`);
         }
-        console.log(`test:e2e: the Python scenarios will skip: ${pythonHost.missing}`);
     }
 
     fs.rmSync(REPORT_DIR, { recursive: true, force: true });
@@ -110,7 +115,8 @@ function main(): number {
         packageDir: project.dir,
         workRoot,
         reportDir: REPORT_DIR,
-        pythonHostDir: "dir" in pythonHost ? pythonHost.dir : undefined,
+        pythonHostDir: hostDirs.python,
+        yamlHostDir: hostDirs.yaml,
     };
     const contextFile = path.join(workRoot, "context.json");
     fs.writeFileSync(contextFile, JSON.stringify(context, null, 2));

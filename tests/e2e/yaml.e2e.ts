@@ -1,43 +1,23 @@
-import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { inCi } from "./support/context";
-import { NATIVE_TYPE } from "./support/native";
+import { repoRoot } from "../harness/captureProgram";
+import { e2eContext } from "./support/context";
+import { NATIVE_TYPE, putPluginOnPath } from "./support/native";
 import { E2EStack, E2EWorkspace, opsOf, requestLines } from "./support/pulumi";
 
 /**
  * A Pulumi YAML program (`runtime: yaml`) against the native provider `pulumi-resource-mailtrap`,
  * through the Pulumi CLI: examples/yaml-basic as it is, and an `fn::invoke` of getApiTokens. The
  * YAML language host `pulumi-language-yaml` is built (or found in its cache) by
- * .ci/build-pulumi-yaml-host.sh; the plugin is a two-line script on PATH, as in native.e2e.ts.
- * Without the host this file is skipped in one line, except in CI (`CI=true`), where it fails.
+ * .ci/build-pulumi-yaml-host.sh, which `npm run test:e2e` runs; the plugin is a two-line script on
+ * PATH, as in native.e2e.ts. Without the host this file is skipped in one line; in CI
+ * (`CI=true`) the runner fails instead.
  */
-const ROOT = path.resolve(__dirname, "..", "..");
-const EXAMPLE = path.join(ROOT, "examples", "yaml-basic", "Pulumi.yaml");
+const EXAMPLE = path.join(repoRoot(), "examples", "yaml-basic", "Pulumi.yaml");
 
-/** The folder holding pulumi-language-yaml, or why there is none. Decided before the tests are declared, so a missing host skips them. */
-function locateYamlHost(): { dir: string } | { missing: string } {
-    const started = Date.now();
-    const build = spawnSync("bash", [path.join(ROOT, ".ci", "build-pulumi-yaml-host.sh")], {
-        cwd: ROOT,
-        encoding: "utf8",
-        stdio: ["ignore", "pipe", "pipe"],
-        timeout: 45 * 60_000,
-    });
-    const dir = (build.stdout ?? "").trim().split("\n").pop() ?? "";
-    if (build.status !== 0 || !dir || !fs.existsSync(path.join(dir, "pulumi-language-yaml"))) {
-        const lastLine = (build.stderr ?? "").trim().split("\n").pop() ?? "";
-        return { missing: `.ci/build-pulumi-yaml-host.sh failed (exit ${build.status ?? build.signal}): ${lastLine}` };
-    }
-    process.stderr.write(`yaml.e2e: pulumi-language-yaml in ${dir} (${((Date.now() - started) / 1000).toFixed(1)} s to build or find)\n`);
-    return { dir };
-}
-
-const host = locateYamlHost();
-const describeWithHost = "dir" in host || inCi() ? describe : describe.skip;
-if ("missing" in host && !inCi()) {
-    process.stderr.write(`yaml.e2e skipped: no Pulumi YAML language host (${host.missing})\n`);
-}
+const hostDir = e2eContext().yamlHostDir;
+const describeWithHost = hostDir ? describe : describe.skip;
+if (!hostDir) process.stderr.write("yaml.e2e skipped: no YAML language host (see the line test:e2e printed about it)\n");
 
 describeWithHost("a Pulumi YAML program with the native provider through the Pulumi CLI", () => {
     const ws = new E2EWorkspace("yaml");
@@ -45,17 +25,8 @@ describeWithHost("a Pulumi YAML program with the native provider through the Pul
     const live = (id: number) => ws.emulator.getToken(ws.accountId, id);
 
     beforeAll(async () => {
-        // In CI a host that cannot be built fails every test here, with the reason.
-        if ("missing" in host) throw new Error(`no Pulumi YAML language host: ${host.missing}`);
-        // The plugin, as the engine finds it: an executable named pulumi-resource-mailtrap on PATH.
-        const pluginDir = path.join(ws.dir, "plugin-bin");
-        fs.mkdirSync(pluginDir);
-        const main = path.join(ws.context.packageDir, "node_modules", "pulumi-mailtrap-tokens", "bin", "provider", "native", "main.js");
-        expect(fs.existsSync(main)).toBe(true);
-        const executable = path.join(pluginDir, "pulumi-resource-mailtrap");
-        fs.writeFileSync(executable, `#!/bin/sh\nexec "${process.execPath}" "${main}" "$@"\n`, { mode: 0o755 });
-        // The workspace puts the CLI first on PATH, then this process's PATH.
-        process.env.PATH = [pluginDir, host.dir, process.env.PATH ?? ""].join(path.delimiter);
+        putPluginOnPath(ws);
+        process.env.PATH = [hostDir!, process.env.PATH ?? ""].join(path.delimiter);
         await ws.start();
     });
 

@@ -17,6 +17,8 @@ export interface E2EContext {
      * with the Pulumi Python SDK. Absent when it could not be built outside CI (Python scenarios skip).
      */
     pythonHostDir?: string;
+    /** From .ci/build-pulumi-yaml-host.sh: pulumi-language-yaml. Absent when it could not be built outside CI (YAML scenarios skip). */
+    yamlHostDir?: string;
 }
 
 export const CONTEXT_ENV = "MAILTRAP_E2E_CONTEXT";
