@@ -9,7 +9,7 @@
 # so they share Go's build cache). Each step is announced on stderr; a failure names the step.
 set -euo pipefail
 
-LANGUAGES=(python)
+LANGUAGES=(python nodejs)
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
 mode="${1:-write}"
@@ -49,7 +49,8 @@ if [ "$mode" = "--check" ]; then
     stale=()
     for language in "${LANGUAGES[@]}"; do
         # What building or installing from the folder leaves there is not part of the SDK.
-        if ! diff -r -x '*.egg-info' -x build -x dist -x __pycache__ -x '*.pyc' "sdk/$language" "$work/sdk/$language" >"$work/$language.diff" 2>&1; then
+        # Python: *.egg-info, build, dist, __pycache__, *.pyc; Node.js: node_modules, bin (tsc's output).
+        if ! diff -r -x '*.egg-info' -x build -x dist -x __pycache__ -x '*.pyc' -x node_modules -x bin "sdk/$language" "$work/sdk/$language" >"$work/$language.diff" 2>&1; then
             stale+=("sdk/$language")
             head -n 40 "$work/$language.diff" >&2
         fi

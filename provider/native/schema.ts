@@ -202,7 +202,15 @@ export function packageSchema(version: string): Record<string, unknown> {
             },
         },
         language: {
-            nodejs: { respectSchemaVersion: true },
+            // sdk/nodejs (`npm run gen-sdk`): the npm package `@mailtrap-tokens/pulumi-mailtrap`, versioned as
+            // this schema; built from the clone (not published), on the same @pulumi/pulumi range as this package.
+            nodejs: {
+                respectSchemaVersion: true,
+                packageName: "@mailtrap-tokens/pulumi-mailtrap",
+                packageDescription: "Typed Node.js SDK of the Pulumi provider pulumi-resource-mailtrap: Mailtrap API tokens",
+                dependencies: { "@pulumi/pulumi": ">=3.139.0 <3.249.0" },
+                devDependencies: { typescript: "^5.9.3" },
+            },
             // sdk/python (`npm run gen-sdk`): the package `pulumi_mailtrap`, versioned as this schema.
             python: { respectSchemaVersion: true, packageName: "pulumi_mailtrap", pyproject: { enabled: true } },
         },

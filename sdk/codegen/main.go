@@ -2,9 +2,9 @@
 // schema, with the generators `pulumi package gen-sdk` runs inside each language host (the same
 // bind options, the same tool names), without needing those hosts.
 //
-//	go run . -schema schema.json -out ../ -languages python,go
+//	go run . -schema schema.json -out ../ -languages python,nodejs,go
 //
-// writes <out>/python and <out>/go, each emptied first. The package has no dependencies on other
+// writes <out>/python, <out>/nodejs and <out>/go, each emptied first. The package has no dependencies on other
 // packages, so the reference loader refuses every load.
 package main
 
@@ -21,6 +21,7 @@ import (
 
 	"github.com/blang/semver"
 	gogen "github.com/pulumi/pulumi/pkg/v3/codegen/go"
+	tsgen "github.com/pulumi/pulumi/pkg/v3/codegen/nodejs"
 	pygen "github.com/pulumi/pulumi/pkg/v3/codegen/python"
 	"github.com/pulumi/pulumi/pkg/v3/codegen/schema"
 )
@@ -78,10 +79,14 @@ func generate(language, schemaFile string) (map[string][]byte, error) {
 	switch language {
 	case "python":
 		return pygen.GeneratePackage("pulumi-language-python", pkg, nil, noDependencies{})
+	case "nodejs":
+		// As `pulumi package gen-sdk --language nodejs` without --local: a package to build with tsc
+		// (typescript a dev dependency, no postinstall script), no local dependencies.
+		return tsgen.GeneratePackage("pulumi-language-nodejs", pkg, nil, nil, false, noDependencies{})
 	case "go":
 		return gogen.GeneratePackage("pulumi-language-go", pkg, nil)
 	default:
-		return nil, fmt.Errorf("no generator for %q (python, go)", language)
+		return nil, fmt.Errorf("no generator for %q (python, nodejs, go)", language)
 	}
 }
 
@@ -109,10 +114,10 @@ func write(dir string, files map[string][]byte) error {
 func main() {
 	schemaFile := flag.String("schema", "", "the package schema (JSON)")
 	out := flag.String("out", "", "the folder that receives one subfolder per language")
-	languages := flag.String("languages", "python", "comma-separated: python, go")
+	languages := flag.String("languages", "python", "comma-separated: python, nodejs, go")
 	flag.Parse()
 	if *schemaFile == "" || *out == "" {
-		fmt.Fprintln(os.Stderr, "usage: codegen -schema schema.json -out DIR [-languages python,go]")
+		fmt.Fprintln(os.Stderr, "usage: codegen -schema schema.json -out DIR [-languages python,nodejs,go]")
 		os.Exit(2)
 	}
 	for _, language := range strings.Split(*languages, ",") {
