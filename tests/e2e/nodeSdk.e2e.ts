@@ -1,0 +1,190 @@
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import { repoRoot } from "../harness/captureProgram";
+import { NATIVE_TYPE, PACKAGE_VERSION, putPluginOnPath } from "./support/native";
+import { program } from "./support/programs";
+import { E2EStack, E2EWorkspace, opsOf, requestLines } from "./support/pulumi";
+
+/**
+ * A JavaScript program with the generated Node.js SDK sdk/nodejs (`@mailtrap-tokens/pulumi-mailtrap`)
+ * and the native provider `pulumi-resource-mailtrap` (on PATH, as in native.e2e.ts), through the
+ * Pulumi CLI: the typed `ApiToken` class and `getApiTokensOutput`. The SDK is built as a user builds
+ * it from a clone: a copy of sdk/nodejs, compiled by `tsc` on its own tsconfig.json into bin/, with
+ * its package.json beside the output (it names the plugin and its version). The copy's
+ * node_modules is the installed package's, so the SDK and the program share one @pulumi/pulumi.
+ *
+ * The generator (pkg/v3 v3.274.1) emits `ApiToken.exists`, which calls `pulumi.runtime.existsResource`,
+ * added to @pulumi/pulumi after the range this package supports: tsc reports that one error and
+ * still writes every file; every other part of the SDK type-checks. The build asserts exactly that.
+ */
+const KNOWN_ERROR = /^apiToken\.ts\(\d+,\d+\): error TS2551: Property 'existsResource' does not exist on type /;
+
+describe("a JavaScript program with the generated Node.js SDK and the native provider through the Pulumi CLI", () => {
+    const ws = new E2EWorkspace("node-sdk");
+    const tokens = () => `/api/accounts/${ws.accountId}/api_tokens`;
+    const live = (id: number) => ws.emulator.getToken(ws.accountId, id);
+    let sdkDir: string;
+
+    beforeAll(async () => {
+        putPluginOnPath(ws);
+        const started = Date.now();
+        // Outside the workspace folder: ws.leaks() reads every file under it.
+        const source = path.join(ws.context.workRoot, `${path.basename(ws.dir)}-sdk`);
+        fs.cpSync(path.join(repoRoot(), "sdk", "nodejs"), source, { recursive: true });
+        fs.symlinkSync(path.join(ws.context.packageDir, "node_modules"), path.join(source, "node_modules"), "dir");
+        const tsc = spawnSync(
+            process.execPath,
+            [
+                path.join(repoRoot(), "node_modules", "typescript", "bin", "tsc"),
+                "-p",
+                "tsconfig.json",
+                // @types/node is the SDK's dev dependency; the installed package's node_modules may lack it.
+                "--typeRoots",
+                path.join(repoRoot(), "node_modules", "@types"),
+            ],
+            { cwd: source, encoding: "utf8", timeout: 120_000 },
+        );
+        const errors = tsc.stdout.split("\n").filter((line) => / error TS\d+:/.test(line));
+        if (errors.length !== 1 || !KNOWN_ERROR.test(errors[0])) {
+            throw new Error(
+                `tsc on sdk/nodejs: expected only the existsResource error, got (exit ${tsc.status}):\n${tsc.stdout}${tsc.stderr}`,
+            );
+        }
+        fs.copyFileSync(path.join(source, "package.json"), path.join(source, "bin", "package.json"));
+        sdkDir = path.join(source, "bin");
+        ws.record(
+            "node-sdk-build.txt",
+            `tsc of sdk/nodejs (one known error, existsResource): ${((Date.now() - started) / 1000).toFixed(1)} s`,
+        );
+        await ws.start();
+    });
+
+    afterAll(() => ws.stop());
+
+    const declared = (listing: boolean) =>
+        program(
+            `const pulumi = require("@pulumi/pulumi");
+            const mailtrap = require(${JSON.stringify(sdkDir)});
+            const config = new pulumi.Config();`,
+            `const token = new mailtrap.ApiToken("ci", {
+                name: "e2e-node-sdk",
+                resources: [{ resourceType: "inbox", resourceId: 7, accessLevel: "viewer" }],
+                rotate: config.get("rotation") ?? "1",
+            });
+            exports.isApiToken = mailtrap.ApiToken.isInstance(token);
+            exports.tokenId = token.tokenId;
+            exports.token = token.token;`,
+            listing ? `exports.names = mailtrap.getApiTokensOutput({}).tokens.apply((ts) => ts.map((t) => t.name));` : "",
+        );
+
+    describe("a token's life", () => {
+        let stack: E2EStack;
+        let tokenId: number;
+
+        beforeAll(async () => {
+            stack = await ws.project("node-sdk-life", declared(false)).newStack("dev");
+        });
+
+        it("creates the token with one POST, through the plugin of the SDK's version; `token` is secret", async () => {
+            const up = await stack.up();
+
+            expect(opsOf(up, "ci")).toEqual(["create"]);
+            expect(requestLines(up)).toEqual([`POST ${tokens()}`]);
+            const outputs = await stack.outputs();
+            expect(outputs.isApiToken).toBe(true);
+            tokenId = outputs.tokenId;
+            expect(live(tokenId)).toMatchObject({
+                name: "e2e-node-sdk",
+                resources: [{ resource_type: "inbox", resource_id: 7, access_level: 10 }],
+            });
+            expect(outputs.token).toBe("[secret]");
+            expect(await stack.output("token", { showSecrets: true })).toBe(live(tokenId)!.token);
+
+            const [resource] = await stack.stateResources(NATIVE_TYPE);
+            expect(resource.id).toBe(String(tokenId));
+            expect(Object.keys(resource.outputs.token)).toContain("ciphertext");
+            const [provider] = await stack.stateResources("pulumi:providers:mailtrap");
+            expect(provider.inputs.version).toBe(PACKAGE_VERSION);
+        });
+
+        it("resets the token once on a `rotate` change", async () => {
+            const before = live(tokenId)!.token;
+            await stack.setConfig("rotation", "2");
+
+            const up = await stack.up();
+
+            expect(opsOf(up, "ci")).toEqual(["update"]);
+            expect(requestLines(up)).toEqual([`POST ${tokens()}/${tokenId}/reset`]);
+            const outputs = await stack.outputs({ showSecrets: true });
+            expect(outputs.token).not.toBe(before);
+            expect(outputs.token).toBe(live(outputs.tokenId)!.token);
+        });
+
+        it("passes `pulumi preview --expect-no-changes` without calling the API", async () => {
+            const preview = await stack.preview({ expectNoChanges: true });
+            expect(opsOf(preview, "ci")).toEqual(["same"]);
+            expect(preview.requests).toEqual([]);
+        });
+
+        it("lists the tokens with getApiTokensOutput: one GET, the token unchanged", async () => {
+            stack.project.writeProgram(declared(true));
+
+            const up = await stack.up();
+
+            expect(opsOf(up, "ci")).toEqual(["same"]);
+            expect(requestLines(up)).toEqual([`GET ${tokens()}`]);
+            expect((await stack.outputs()).names).toContain("e2e-node-sdk");
+        });
+
+        it("deletes the token with one DELETE on `pulumi destroy`", async () => {
+            const { tokenId: current } = await stack.stateOutputs("ci");
+
+            const destroy = await stack.destroy();
+
+            expect(opsOf(destroy, "ci")).toEqual(["delete"]);
+            expect(requestLines(destroy)).toEqual([`DELETE ${tokens()}/${current}`]);
+            expect(live(current)).toBeUndefined();
+            expect(await stack.stateResources(NATIVE_TYPE)).toEqual([]);
+        });
+    });
+
+    it("takes in a token made outside Pulumi with `pulumi import` (one GET); the SDK program then has nothing to do", async () => {
+        const importedId = ws.emulator.createToken(ws.accountId, { name: "e2e-node-sdk-imported", resources: [], expires_at: null }).id;
+        const stack = await ws
+            .project(
+                "node-sdk-import",
+                program(
+                    `const mailtrap = require(${JSON.stringify(sdkDir)});`,
+                    `new mailtrap.ApiToken("imported", { name: "e2e-node-sdk-imported" });`,
+                ),
+            )
+            .newStack("dev");
+
+        // --generate-code=false: the CLI's Node.js language host built for this suite has no GenerateProgram.
+        const result = await stack.run([
+            "import",
+            NATIVE_TYPE,
+            "imported",
+            `${ws.accountId}/${importedId}`,
+            "--yes",
+            "--skip-preview",
+            "--protect=false",
+            "--generate-code=false",
+        ]);
+
+        expect(requestLines(result)).toEqual([`GET ${tokens()}/${importedId}`]);
+        expect((await stack.stateOutputs("imported")).tokenId).toBe(importedId);
+        const preview = await stack.preview({ expectNoChanges: true });
+        expect(opsOf(preview, "imported")).toEqual(["same"]);
+        expect(preview.requests).toEqual([]);
+        await stack.destroy();
+        expect(live(importedId)).toBeUndefined();
+    });
+
+    it("leaves the credential and every token value out of state files, PULUMI_HOME and CLI output", () => {
+        // The credential and at least the created and rotated values.
+        expect(ws.scannedCounts().secrets).toBeGreaterThanOrEqual(3);
+        expect(ws.leaks()).toEqual([]);
+    });
+});
