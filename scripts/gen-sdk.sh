@@ -27,7 +27,7 @@ trap cleanup EXIT
 
 announce "compiling provider/native/schema.ts"
 cd "$root"
-node_modules/.bin/tsc provider/native/schema.ts --outDir "$work/js" --rootDir . --module commonjs --target ES2020 \
+node_modules/.bin/tsc provider/native/schema.ts --outDir "$work/js" --rootDir . --module commonjs --target ES2020 --lib ES2022 \
     --moduleResolution node --strict --skipLibCheck --types node --esModuleInterop
 
 announce "writing the schema of version $(node -p 'require("./package.json").version')"

@@ -4,14 +4,13 @@ import * as os from "os";
 import * as path from "path";
 import { ProgramRun, repoRoot, runProgram, serializedProvider } from "./harness/captureProgram";
 import { ProviderHost, resourceUrn } from "./harness/providerHost";
+import { SECRET_SIG, SPECIAL_SIG_KEY } from "./harness/propertyWire";
 
 jest.setTimeout(60000);
 
 const API_TOKEN_TYPE = "pulumi-nodejs:dynamic/mailtrap:ApiToken";
 const STORED_SECRET_TYPE = "pulumi-nodejs:dynamic/example:StoredSecret";
 /** How a secret looks in a property map (`specialSigKey` / `specialSecretSig` in @pulumi/pulumi/runtime/rpc). */
-const SPECIAL_SIG_KEY = "4dabf18193072939515e22adb298388d";
-const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 const ROTATION_PROGRAM = path.join(repoRoot(), "bin", "examples", "rotation", "index.js");
 
 /** A secret input arrives at the mock monitor wrapped; this is the value inside (or the value itself). */

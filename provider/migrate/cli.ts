@@ -12,7 +12,7 @@
  */
 import * as fs from "fs";
 import { packageVersion } from "../native/version";
-import { migrateDeployment, MigrationRefused } from "./migrate";
+import { DYNAMIC_TYPE, migrateDeployment, MigrationRefused } from "./migrate";
 
 const USAGE = [
     "usage: mailtrap-migrate-state [FILE|-] [--out FILE] [--provider-version VERSION]",
@@ -76,8 +76,7 @@ export function run(argv: string[], io: { stdin: () => string; stdout: (text: st
         if (args.out) fs.writeFileSync(args.out, output, { mode: 0o600 });
         else io.stdout(output);
         const lines = [...result.moved].map(([from, to]) => `mailtrap-migrate-state: ${from}\n    -> ${to}`);
-        if (result.moved.size === 0)
-            lines.push(`mailtrap-migrate-state: no pulumi-nodejs:dynamic/mailtrap:ApiToken in the deployment; it is unchanged`);
+        if (result.moved.size === 0) lines.push(`mailtrap-migrate-state: no ${DYNAMIC_TYPE} in the deployment; it is unchanged`);
         else {
             lines.push(
                 `mailtrap-migrate-state: ${result.moved.size} token(s) moved to ${result.providerUrn}${result.providerAdded ? " (added)" : ""}`,

@@ -17,9 +17,10 @@
  */
 import { randomUUID } from "crypto";
 import { upgradeState } from "../lifecycle/stateVersion";
+import { API_TOKEN_TYPE as NATIVE_TYPE } from "../native/schema";
+import { DYNAMIC_API_TOKEN_TYPE as DYNAMIC_TYPE } from "../types";
 
-export const DYNAMIC_TYPE = "pulumi-nodejs:dynamic/mailtrap:ApiToken";
-export const NATIVE_TYPE = "mailtrap:index:ApiToken";
+export { DYNAMIC_TYPE, NATIVE_TYPE };
 export const NATIVE_PROVIDER_TYPE = "pulumi:providers:mailtrap";
 const DYNAMIC_PROVIDER_TYPE = "pulumi:providers:pulumi-nodejs";
 /** Keys the dynamic resource keeps in state that the native one never writes. */
@@ -158,7 +159,7 @@ export function migrateDeployment(exported: unknown, options: MigrateOptions): M
     // A resource whose parent is a token has the token's type in its URN: nothing this package makes.
     for (const resource of resources) {
         const urn = String(resource.urn);
-        if (!isDynamicToken(resource) && urn.includes(`${DYNAMIC_TYPE}`)) {
+        if (!isDynamicToken(resource) && urn.includes(DYNAMIC_TYPE)) {
             throw new MigrationRefused(`resource ${urn} has an ApiToken in its URN's type (a child of a token?): not migrated`);
         }
     }

@@ -3,6 +3,7 @@
  * outputs as the dynamic `ApiToken` (provider/apiToken.ts), the function `getApiTokens`, and the
  * provider's configuration. Every property has a description; `token` and `apiToken` are secret.
  */
+import type { API_TOKEN_OUTPUT_NAMES } from "../apiToken";
 import { INPUT_NAMES } from "../lifecycle/validation";
 
 export const PACKAGE_NAME = "mailtrap";
@@ -52,8 +53,8 @@ const INPUTS: Record<(typeof INPUT_NAMES)[number], Property> = {
     },
 };
 
-/** Outputs beyond the echoed inputs. */
-const OUTPUTS: Record<string, Property> = {
+/** Outputs beyond the echoed inputs: the dynamic `ApiToken`'s, each of them (the type says so). */
+const OUTPUTS: Record<(typeof API_TOKEN_OUTPUT_NAMES)[number], Property> = {
     tokenId: { type: "integer", description: "Id of the live token; changes on every rotation. Operations use it, never the resource id." },
     token: {
         type: "string",

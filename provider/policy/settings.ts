@@ -4,9 +4,10 @@
  * they combine. Run-time config wins; the options are the defaults the config schema advertises.
  */
 import type { EnforcementLevel, PolicyConfigSchema } from "@pulumi/policy";
+import { DYNAMIC_API_TOKEN_TYPE } from "../types";
 
 /** The type token of `ApiToken` (a `pulumi.dynamic.Resource` with module `mailtrap`, type `ApiToken`). */
-export const API_TOKEN_TYPE = "pulumi-nodejs:dynamic/mailtrap:ApiToken";
+export const API_TOKEN_TYPE = DYNAMIC_API_TOKEN_TYPE;
 
 /** The policies' names, as config keys and in violation reports. */
 export const POLICY_NAMES = {

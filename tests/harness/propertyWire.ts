@@ -8,8 +8,8 @@ import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 /** `specialSigKey` / `specialSecretSig` from @pulumi/pulumi/runtime/rpc: how a secret looks in a property map. */
-const SPECIAL_SIG_KEY = "4dabf18193072939515e22adb298388d";
-const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+export const SPECIAL_SIG_KEY = "4dabf18193072939515e22adb298388d";
+export const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 
 export type PropertyMap = Record<string, unknown>;
 

@@ -6,6 +6,7 @@ import * as emptyproto from "google-protobuf/google/protobuf/empty_pb";
 import * as plugproto from "@pulumi/pulumi/proto/plugin_pb";
 import * as provrpc from "@pulumi/pulumi/proto/provider_grpc_pb";
 import * as provproto from "@pulumi/pulumi/proto/provider_pb";
+import { API_TOKEN_OUTPUT_NAMES } from "../../provider/apiToken";
 import { MailtrapEmulator } from "../../provider/emulator/server";
 import { configLookup, NativeProviderService, unwrapSecrets } from "../../provider/native/server";
 
@@ -76,6 +77,10 @@ describe("the native provider's gRPC service", () => {
         expect(schema.config.variables.apiToken.secret).toBe(true);
         expect(Object.keys(resource.inputProperties).sort()).toEqual(
             ["accountId", "adoptTokenId", "expiresAt", "expiresInDays", "name", "resources", "rotate", "rotateAfterDays"].sort(),
+        );
+        // The same outputs as the dynamic ApiToken declares.
+        expect(Object.keys(resource.properties).sort()).toEqual(
+            [...Object.keys(resource.inputProperties), ...API_TOKEN_OUTPUT_NAMES].sort(),
         );
     });
 

@@ -6,10 +6,11 @@
 import * as fs from "fs";
 import * as path from "path";
 import { API_TOKEN_OUTPUT_NAMES } from "../../../provider/apiToken";
+import { API_TOKEN_TYPE as NATIVE_TYPE } from "../../../provider/native/schema";
 import { repoRoot } from "../../harness/captureProgram";
 import { E2EWorkspace } from "./pulumi";
 
-export const NATIVE_TYPE = "mailtrap:index:ApiToken";
+export { NATIVE_TYPE };
 export const PACKAGE_VERSION = (JSON.parse(fs.readFileSync(path.join(repoRoot(), "package.json"), "utf8")) as { version: string }).version;
 
 /**
