@@ -17,13 +17,11 @@ case "$mode" in
     write | --check) ;;
     *) echo "usage: scripts/gen-sdk.sh [--check]" >&2; exit 2 ;;
 esac
-step=""
-announce() { step="$1"; echo "gen-sdk: $1" >&2; }
-trap 'echo "gen-sdk: FAILED at step: ${step}" >&2' ERR
-
-work="$(mktemp -d)"
-cleanup() { rm -rf "$work"; }
-trap cleanup EXIT
+# shellcheck source=.ci/build-lib.sh
+source "$root/.ci/build-lib.sh"
+build_start gen-sdk
+go_workspace
+work="$BUILD_WORK"
 
 announce "compiling provider/native/schema.ts"
 cd "$root"
@@ -37,9 +35,8 @@ const version = require("./package.json").version;
 require("fs").writeFileSync(process.argv[2], JSON.stringify(packageSchema(version), null, 2) + "\n");
 ' "$work/js/provider/native/schema.js" "$work/schema.json"
 
+require_go
 announce "building the generator sdk/codegen"
-command -v go >/dev/null || { echo "gen-sdk: Go is not installed; install Go >= 1.26 to generate the SDKs" >&2; exit 1; }
-export CGO_ENABLED=0 GOFLAGS=-buildvcs=false GOTOOLCHAIN=local
 (cd sdk/codegen && go build -trimpath -o "$work/codegen" .)
 
 announce "generating: ${LANGUAGES[*]}"
@@ -56,7 +53,7 @@ if [ "$mode" = "--check" ]; then
         fi
     done
     if [ "${#stale[@]}" -gt 0 ]; then
-        step="comparing"
+        BUILD_STEP="comparing"
         echo "check-sdk: ${stale[*]} is not what provider/native/schema.ts generates: run \`npm run gen-sdk\` and commit the result" >&2
         exit 1
     fi
