@@ -170,17 +170,7 @@ describe("the native provider pulumi-resource-mailtrap through the Pulumi CLI", 
         });
 
         it("brings the token into state with one GET (--skip-preview); its value stays empty", async () => {
-            const result = await stack.run([
-                "import",
-                NATIVE_TYPE,
-                "imported",
-                `${ws.accountId}/${importedId}`,
-                "--yes",
-                "--skip-preview",
-                // Imported resources are protected by default; the program below does not declare it.
-                "--protect=false",
-                "--generate-code=false",
-            ]);
+            const result = await stack.importResource(NATIVE_TYPE, "imported", `${ws.accountId}/${importedId}`);
 
             expect(requestLines(result)).toEqual([`GET ${tokens()}/${importedId}`]);
             const [resource] = await stack.stateResources(NATIVE_TYPE);

@@ -161,17 +161,7 @@ describe("a JavaScript program with the generated Node.js SDK and the native pro
             )
             .newStack("dev");
 
-        // --generate-code=false: the CLI's Node.js language host built for this suite has no GenerateProgram.
-        const result = await stack.run([
-            "import",
-            NATIVE_TYPE,
-            "imported",
-            `${ws.accountId}/${importedId}`,
-            "--yes",
-            "--skip-preview",
-            "--protect=false",
-            "--generate-code=false",
-        ]);
+        const result = await stack.importResource(NATIVE_TYPE, "imported", `${ws.accountId}/${importedId}`);
 
         expect(requestLines(result)).toEqual([`GET ${tokens()}/${importedId}`]);
         expect((await stack.stateOutputs("imported")).tokenId).toBe(importedId);

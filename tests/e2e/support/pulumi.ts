@@ -313,6 +313,15 @@ export class E2EStack {
         return this.run(["up", "--yes", "--skip-preview"], options);
     }
 
+    /**
+     * `pulumi import TYPE NAME ID` as a test needs it: no preview, not protected (the programs do
+     * not declare `protect`), and no code generated (the Node.js host built for this suite has no
+     * GenerateProgram).
+     */
+    importResource(type: string, name: string, id: string, options: RunOptions = {}): Promise<CommandResult> {
+        return this.run(["import", type, name, id, "--yes", "--skip-preview", "--protect=false", "--generate-code=false"], options);
+    }
+
     refresh(options: RunOptions = {}): Promise<CommandResult> {
         return this.run(["refresh", "--yes", "--skip-preview"], options);
     }
