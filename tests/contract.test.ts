@@ -174,7 +174,7 @@ describe("API token contract", () => {
     test("reset returns a new id and a new value; the old token then has expires_at set", async () => {
         const created = requireOriginal();
 
-        successor = remember(await client.resetToken(accountId, created.id));
+        successor = remember(await client.resetToken(accountId, created.id, null));
 
         expect(successor.id).not.toBe(created.id);
         expect(successor.token).not.toBe(created.token);
@@ -190,7 +190,7 @@ describe("API token contract", () => {
         const created = requireOriginal();
         requireSuccessor();
 
-        const error = await apiFailure(client.resetToken(accountId, created.id));
+        const error = await apiFailure(client.resetToken(accountId, created.id, null));
 
         expect(error.status).toBeGreaterThanOrEqual(400);
         expect(error.status).toBeLessThan(500);

@@ -104,8 +104,7 @@ export class MailtrapClient {
         const body = {
             name: request.name,
             resources: request.resources.map(toWirePermission),
-            // One spelling on the wire, whatever RFC 3339 form the program used.
-            expires_at: request.expiresAt === null ? null : new Date(request.expiresAt).toISOString(),
+            expires_at: wireInstant(request.expiresAt),
         };
         return this.issued(operation, await this.send(operation, "POST", tokensPath(accountId), body));
     }
@@ -114,10 +113,14 @@ export class MailtrapClient {
         await this.send(`delete API token ${tokenId} in account ${accountId}`, "DELETE", tokenPath(accountId, tokenId));
     }
 
-    /** Expires the token after the API's grace period and returns its successor, with the new value. */
-    async resetToken(accountId: number, tokenId: number): Promise<IssuedApiToken> {
+    /**
+     * Expires the token after the API's grace period and returns its successor, with the new value.
+     * The successor's expiry is always stated: today's API gives a reset without one a one-year expiry.
+     */
+    async resetToken(accountId: number, tokenId: number, expiresAt: string | null): Promise<IssuedApiToken> {
         const operation = `reset API token ${tokenId} in account ${accountId}`;
-        return this.issued(operation, await this.send(operation, "POST", `${tokenPath(accountId, tokenId)}/reset`));
+        const body = { expires_at: wireInstant(expiresAt) };
+        return this.issued(operation, await this.send(operation, "POST", `${tokenPath(accountId, tokenId)}/reset`, body));
     }
 
     private issued(operation: string, body: unknown): IssuedApiToken {
@@ -230,6 +233,11 @@ export class MailtrapClient {
             reason: apiMessage(parsed.ok ? parsed.value : undefined, response.statusText, [this.apiToken, ...this.issuedValues]),
         };
     }
+}
+
+/** One spelling on the wire, whatever RFC 3339 form the program used; null (never expires) stays null. */
+function wireInstant(instant: string | null): string | null {
+    return instant === null ? null : new Date(instant).toISOString();
 }
 
 function tokensPath(accountId: number): string {

@@ -140,7 +140,7 @@ function withoutPrevious(state: ApiTokenState): ApiTokenState {
 }
 
 async function resetHeldToken(ctx: OperationContext, accountId: number, tokenId: number): Promise<IssuedApiToken> {
-    const issued = await ctx.client.resetToken(accountId, tokenId);
+    const issued = await ctx.client.resetToken(accountId, tokenId, null);
     noteTokenId(accountId, issued.id, true);
     return issued;
 }

@@ -34,7 +34,7 @@ describe("answers larger than the client reads", () => {
     });
 
     test("an oversized answer to a reset is an unknown outcome too", async () => {
-        const error = await failure(client({ maxAnswerBytes: 64 }).resetToken(accountId, seeded.id));
+        const error = await failure(client({ maxAnswerBytes: 64 }).resetToken(accountId, seeded.id, null));
 
         expect(error.outcomeUnknown).toBe(true);
         expect(error.attempts).toBe(1);

@@ -68,8 +68,8 @@ describe("error mapping", () => {
     });
 
     test("422: resetting a token that was already reset carries the API's reason", async () => {
-        issued(await client().resetToken(accountId, seeded.id));
-        const error = await failure(client().resetToken(accountId, seeded.id));
+        issued(await client().resetToken(accountId, seeded.id, null));
+        const error = await failure(client().resetToken(accountId, seeded.id, null));
 
         expect(error.status).toBe(422);
         expect(error.message).toContain(`reset API token ${seeded.id} in account ${accountId}`);

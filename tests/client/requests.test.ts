@@ -88,8 +88,17 @@ describe("requests and response mapping", () => {
         expect(token.expiresAt).toBe(expiresAt);
     });
 
+    test("resetToken states the successor's expiry in its body: JSON null for never, else the instant", async () => {
+        const expiresAt = new Date(Date.now() + 30 * 86_400_000).toISOString();
+        const never = issued(await client().resetToken(accountId, seeded.id, null));
+        const dated = issued(await client().resetToken(accountId, never.id, expiresAt));
+
+        expect(emu.requests.map((r) => r.body)).toEqual([{ expires_at: null }, { expires_at: expiresAt }]);
+        expect(dated.expiresAt).toBe(expiresAt);
+    });
+
     test("resetToken sends POST …/api_tokens/{id}/reset and returns the successor with its new value", async () => {
-        const token = issued(await client().resetToken(accountId, seeded.id));
+        const token = issued(await client().resetToken(accountId, seeded.id, null));
 
         expect(emu.requests.map((r) => [r.method, r.path, r.status])).toEqual([["POST", `${tokenPath(seeded.id)}/reset`, 200]]);
         expect(token.id).not.toBe(seeded.id);

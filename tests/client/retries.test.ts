@@ -81,7 +81,7 @@ describe("retries", () => {
     test("POST reset answered 503 is not retried and reports outcomeUnknown", async () => {
         emu.injectFault({ method: "POST", times: Infinity, fault: { kind: "status", status: 503 } });
 
-        const error = await failure(client().resetToken(accountId, seeded.id));
+        const error = await failure(client().resetToken(accountId, seeded.id, null));
 
         expect(error.outcomeUnknown).toBe(true);
         expect(emu.requestCount({ method: "POST" })).toBe(1);

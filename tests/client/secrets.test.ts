@@ -27,7 +27,7 @@ describe("secrets", () => {
 
         const errors = [
             await failure(c.getToken(accountId, token.id)),
-            await failure(c.resetToken(accountId, token.id)),
+            await failure(c.resetToken(accountId, token.id, null)),
             await failure(c.deleteToken(accountId, token.id)),
         ];
 
@@ -57,7 +57,7 @@ describe("secrets", () => {
         emu.injectFault({ method: "POST", fault: { kind: "status", status: 422, body: { errors: { name: [echo] } } } });
         const createError = await rejectionOf(c.createToken(accountId, NEVER_EXPIRES));
         emu.injectFault({ method: "POST", fault: { kind: "apply-then-drop" } });
-        const resetError = await rejectionOf(c.resetToken(accountId, token.id));
+        const resetError = await rejectionOf(c.resetToken(accountId, token.id, null));
         emu.injectFault({ method: "GET", fault: { kind: "status", status: 200, body: Array(100).fill({ note: echo }) } });
         const tooLarge = await rejectionOf(c.listTokens(accountId));
         const refused = await rejectionOf(client({ baseUrl: `http://127.0.0.1:${closedPort}` }).getToken(accountId, token.id));

@@ -38,7 +38,7 @@ describe("servers that cannot be reached: nothing was sent, so the failure is fi
     test("a refused connection fails a create and a reset at the first attempt, known not to have happened", async () => {
         const refused = client({ baseUrl: `http://127.0.0.1:${await closedPort()}` });
 
-        for (const call of [refused.createToken(accountId, NEVER_EXPIRES), refused.resetToken(accountId, seeded.id)]) {
+        for (const call of [refused.createToken(accountId, NEVER_EXPIRES), refused.resetToken(accountId, seeded.id, null)]) {
             const error = await failure(call);
             expect(error.message).toContain("was refused (ECONNREFUSED): is mailtrap:baseUrl right?");
             expect(error.attempts).toBe(1);
