@@ -22,7 +22,14 @@ interface Running {
 async function start(project: UserProject, args: string[], env: Record<string, string> = {}): Promise<Running> {
     const child = spawn("npx", ["--no-install", "mailtrap-emulator", ...args], {
         cwd: project.dir,
-        env: { ...process.env, MAILTRAP_EMULATOR_PORT: "", MAILTRAP_EMULATOR_ACCOUNT_ID: "", MAILTRAP_EMULATOR_CREDENTIAL: "", ...env },
+        env: {
+            ...process.env,
+            MAILTRAP_EMULATOR_PORT: "",
+            MAILTRAP_EMULATOR_ACCOUNT_ID: "",
+            MAILTRAP_EMULATOR_CREDENTIAL: "",
+            MAILTRAP_EMULATOR_API_MODEL: "",
+            ...env,
+        },
         stdio: ["ignore", "pipe", "pipe"],
         detached: true,
     });
@@ -61,8 +68,20 @@ async function stop(running: Running): Promise<void> {
 }
 
 async function listTokens(exports: Record<string, string>): Promise<{ status: number; body: unknown }> {
-    const response = await fetch(`${exports.MAILTRAP_BASE_URL}/api/accounts/${exports.MAILTRAP_ACCOUNT_ID}/api_tokens`, {
-        headers: { "Api-Token": exports.MAILTRAP_API_TOKEN },
+    return request(exports, "GET", "");
+}
+
+/** A request to `…/api_tokens{suffix}` with the printed settings, bounded in time. */
+async function request(
+    exports: Record<string, string>,
+    method: string,
+    suffix: string,
+    body?: unknown,
+): Promise<{ status: number; body: any }> {
+    const response = await fetch(`${exports.MAILTRAP_BASE_URL}/api/accounts/${exports.MAILTRAP_ACCOUNT_ID}/api_tokens${suffix}`, {
+        method,
+        headers: { "Api-Token": exports.MAILTRAP_API_TOKEN, "Content-Type": "application/json" },
+        body: body === undefined ? undefined : JSON.stringify(body),
         signal: AbortSignal.timeout(10_000),
     });
     return { status: response.status, body: await response.json() };
@@ -86,8 +105,11 @@ describe("mailtrap-emulator, installed from the packed tarball", () => {
         expect(fs.existsSync(bin)).toBe(true);
         const help = spawnSync(bin, ["--help"], { cwd: project.dir, encoding: "utf8", timeout: 20_000 });
         expect(help.status).toBe(0);
-        expect(help.stdout).toMatch(/^usage: mailtrap-emulator \[--port N\] \[--account-id N\] \[--credential VALUE\]/);
+        expect(help.stdout).toMatch(
+            /^usage: mailtrap-emulator \[--port N\] \[--account-id N\] \[--credential VALUE\] \[--api-model today\|older\]/,
+        );
         expect(help.stdout).toContain("MAILTRAP_EMULATOR_CREDENTIAL");
+        expect(help.stdout).toContain("MAILTRAP_EMULATOR_API_MODEL");
     });
 
     it("`npx mailtrap-emulator --credential X --account-id 3229` serves that account on 127.0.0.1 and prints the settings to use", async () => {
@@ -119,6 +141,40 @@ describe("mailtrap-emulator, installed from the packed tarball", () => {
         expect((await listTokens(emulator.exports)).status).toBe(200);
         await stop(emulator);
         await expect(listTokens(emulator.exports)).rejects.toThrow();
+    });
+
+    it("says at startup that it runs today's API model unless told otherwise", async () => {
+        const emulator = await start(project, ["--port", "0"]);
+        running.push(emulator);
+        expect(emulator.output()).toMatch(/^API model: +today \(today's API, as the vendor's official clients describe it/m);
+        await stop(emulator);
+    });
+
+    it("`--api-model older` runs the older rule: a token with an expiry cannot be reset", async () => {
+        const emulator = await start(project, ["--api-model", "older", "--port", "0"]);
+        running.push(emulator);
+        expect(emulator.output()).toMatch(/^API model: +older \(the older rule/m);
+
+        const dated = await request(emulator.exports, "POST", "", {
+            name: "dated",
+            expires_at: new Date(Date.now() + 86_400_000).toISOString(),
+        });
+        expect(dated.status).toBe(200);
+        const reset = await request(emulator.exports, "POST", `/${dated.body.id}/reset`, { expires_at: null });
+        expect(reset.status).toBe(422);
+        expect(reset.body).toEqual({ errors: { expires_at: ["token has an expiration set and cannot be reset"] } });
+        await stop(emulator);
+    });
+
+    it("fails at once, naming the allowed values, on an unknown MAILTRAP_EMULATOR_API_MODEL", () => {
+        const result = spawnSync("npx", ["--no-install", "mailtrap-emulator"], {
+            cwd: project.dir,
+            env: { ...process.env, MAILTRAP_EMULATOR_API_MODEL: "newer" },
+            encoding: "utf8",
+            timeout: 20_000,
+        });
+        expect(result.status).toBe(2);
+        expect(result.stderr).toContain('MAILTRAP_EMULATOR_API_MODEL must be one of today, older, got "newer"');
     });
 
     it("fails at once, with usage, on a wrong option", () => {

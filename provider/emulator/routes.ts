@@ -68,12 +68,9 @@ export function dispatch(
         return { status: 200, body: [...tokens.values()].map(publicToken) };
     }
     if (route.kind === "collection") {
-        if (rawBody.trim() !== "" && !parsed.ok) return { status: 400, body: { error: "Invalid JSON" } };
-        const body = parsed.ok ? parsed.value : {};
-        if (typeof body !== "object" || body === null || Array.isArray(body)) {
-            return { status: 400, body: { error: "Request body must be a JSON object" } };
-        }
-        const created = store.create(route.accountId, body as Record<string, unknown>, caller.token ? caller.token.name : "API");
+        const body = jsonObjectBody(rawBody, parsed);
+        if ("refusal" in body) return body.refusal;
+        const created = store.create(route.accountId, body.fields, caller.token ? caller.token.name : "API");
         return "errors" in created ? { status: 422, body: { errors: created.errors } } : withValue(created);
     }
 
@@ -84,8 +81,20 @@ export function dispatch(
         store.deleteToken(route.accountId, token.id);
         return { status: 204 };
     }
-    const successor = store.reset(token);
+    const body: ReturnType<typeof jsonObjectBody> = store.apiModel.resetReadsBody ? jsonObjectBody(rawBody, parsed) : { fields: {} };
+    if ("refusal" in body) return body.refusal;
+    const successor = store.reset(token, body.fields);
     return "errors" in successor ? { status: 422, body: { errors: successor.errors } } : withValue(successor);
+}
+
+/** A request's JSON object body (`{}` when empty), or the 400 for one that is not JSON or not an object. */
+function jsonObjectBody(rawBody: string, parsed: ParsedJson): { fields: Record<string, unknown> } | { refusal: ApiResponse } {
+    if (rawBody.trim() !== "" && !parsed.ok) return { refusal: { status: 400, body: { error: "Invalid JSON" } } };
+    const body = parsed.ok ? parsed.value : {};
+    if (typeof body !== "object" || body === null || Array.isArray(body)) {
+        return { refusal: { status: 400, body: { error: "Request body must be a JSON object" } } };
+    }
+    return { fields: body as Record<string, unknown> };
 }
 
 /** A JSON error body named after the status, as the API answers a bare error. */

@@ -27,6 +27,7 @@ import { credentialFrom, drop, readBody, safePathname, send, sendInternalError }
 
 export type {
     AccessLevel,
+    ApiModel,
     CreateTokenInput,
     EmulatorOptions,
     EmulatorPermission,
@@ -37,7 +38,7 @@ export type {
     RequestLogEntry,
     TokenPatch,
 } from "./types";
-export { DEFAULT_ACCOUNT_ID, DEFAULT_RATE_LIMIT, EmulatorError, MAX_BODY_BYTES } from "./types";
+export { API_MODELS, DEFAULT_ACCOUNT_ID, DEFAULT_RATE_LIMIT, EmulatorError, MAX_BODY_BYTES } from "./types";
 
 export class MailtrapEmulator {
     readonly accountId: number;
@@ -199,9 +200,9 @@ export class MailtrapEmulator {
         this.store.updateToken(accountId, id, patch);
     }
 
-    /** Same semantics as `POST …/api_tokens/{id}/reset`. */
-    resetToken(accountId: number, id: number): EmulatorToken {
-        return this.store.resetToken(accountId, id);
+    /** Same semantics as `POST …/api_tokens/{id}/reset` with `{ expires_at: expiresAt }` (omitted when undefined). */
+    resetToken(accountId: number, id: number, expiresAt?: string | null): EmulatorToken {
+        return this.store.resetToken(accountId, id, expiresAt);
     }
 
     isTokenValueLive(value: string): boolean {

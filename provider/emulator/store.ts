@@ -4,11 +4,11 @@
  */
 import * as crypto from "crypto";
 import { CreateTokenInput, EmulatorError, EmulatorOptions, EmulatorToken, TokenPatch, ValidationErrors } from "./types";
+import { ApiModelRules, apiModelRules } from "./apiModel";
 import { ValidCreate, isoToMs, validateCreate, validatePatch } from "./validation";
 
 const FIRST_TOKEN_ID = 1001;
 const HOUR_MS = 3_600_000;
-const RESET_REFUSED = "token has an expiration set and cannot be reset";
 
 /** A live credential presented to the API. */
 export interface Caller {
@@ -22,18 +22,19 @@ export class TokenStore {
     private readonly tokensByValue = new Map<string, EmulatorToken>();
     private readonly extraCredentials = new Map<string, Set<number>>();
     private readonly graceMs: number;
-    private readonly defaultExpiryDays: number | null;
+    /** The expiry rules of the API model the emulator follows. */
+    readonly apiModel: ApiModelRules;
     private nextId = FIRST_TOKEN_ID;
 
     /** Seeds `accountId` with an admin token whose value is `credential`. */
     constructor(
         accountId: number,
         credential: string,
-        options: Pick<EmulatorOptions, "graceHours" | "defaultExpiryDays">,
+        options: Pick<EmulatorOptions, "graceHours" | "defaultExpiryDays" | "apiModel">,
         private readonly now: () => number,
     ) {
         this.graceMs = (options.graceHours ?? 12) * HOUR_MS;
-        this.defaultExpiryDays = options.defaultExpiryDays === undefined ? 90 : options.defaultExpiryDays;
+        this.apiModel = apiModelRules(options);
         this.addAccount(accountId);
         assertCredential(credential);
         this.insertToken(accountId, {
@@ -91,25 +92,30 @@ export class TokenStore {
 
     /** `POST …/api_tokens` into an existing account: a new token with a fresh value, or the 422 errors. */
     create(accountId: number, body: Record<string, unknown>, createdBy: string): EmulatorToken | { errors: ValidationErrors } {
-        const result = validateCreate(body, this.defaultExpiryDays, this.now);
+        const result = validateCreate(body, this.apiModel.defaultExpiresAt(this.now()), this.now);
         if ("errors" in result) return result;
         return this.insertToken(accountId, { ...result, value: randomValue(), createdBy });
     }
 
     /**
-     * `POST …/api_tokens/{id}/reset`: a successor with the same name and permissions, while the
-     * old value stays valid for the grace period. A token with an expiry cannot be reset.
+     * `POST …/api_tokens/{id}/reset` with its body (`{}` when none): a successor with the same name
+     * and permissions, the expiry the API model gives it, while the old value stays valid for the
+     * grace period (or until its own expiry, if sooner). The model decides which tokens it refuses.
      */
-    reset(old: EmulatorToken): EmulatorToken | { errors: ValidationErrors } {
-        if (old.expires_at !== null) return { errors: { expires_at: [RESET_REFUSED] } };
+    reset(old: EmulatorToken, body: Record<string, unknown>): EmulatorToken | { errors: ValidationErrors } {
+        const refusal = this.apiModel.resetRefusal(old, this.now());
+        if (refusal) return { errors: refusal };
+        const expiry = this.apiModel.successorExpiry(body, this.now());
+        if ("errors" in expiry) return expiry;
         const successor = this.insertToken(old.account_id, {
             name: old.name,
             value: randomValue(),
             createdBy: old.created_by,
-            expiresAt: null,
+            expiresAt: expiry.expiresAt,
             resources: old.resources,
         });
-        old.expires_at = new Date(this.now() + this.graceMs).toISOString();
+        const endOfGrace = this.now() + this.graceMs;
+        if (old.expires_at === null || Date.parse(old.expires_at) > endOfGrace) old.expires_at = new Date(endOfGrace).toISOString();
         old.reset_to = successor.id;
         return successor;
     }
@@ -172,9 +178,12 @@ export class TokenStore {
         }
     }
 
-    resetToken(accountId: number, id: number): EmulatorToken {
-        const result = this.reset(this.requireToken(accountId, id));
-        if ("errors" in result) throw new EmulatorError(RESET_REFUSED, 422, result.errors);
+    /** `expiresAt` is the reset body's `expires_at` (omitted when undefined); the older model ignores it. */
+    resetToken(accountId: number, id: number, expiresAt?: string | null): EmulatorToken {
+        const result = this.reset(this.requireToken(accountId, id), expiresAt === undefined ? {} : { expires_at: expiresAt });
+        if ("errors" in result) {
+            throw new EmulatorError(`token ${id} cannot be reset: ${JSON.stringify(result.errors)}`, 422, result.errors);
+        }
         return copyToken(result);
     }
 

@@ -66,6 +66,14 @@ export interface RateLimit {
     windowMs: number;
 }
 
+/**
+ * Which expiry rules the emulated API follows. "today": as the vendor's official clients describe
+ * it (npm `mailtrap` 4.10.0, PyPI `mailtrap` 2.11.0); "older": as the seed's reference page did.
+ */
+export type ApiModel = "today" | "older";
+
+export const API_MODELS: readonly ApiModel[] = ["today", "older"];
+
 export interface EmulatorOptions {
     /** Default 3229: the seeded account. */
     accountId?: number;
@@ -76,8 +84,15 @@ export interface EmulatorOptions {
     /** Default 12: after a reset the old token expires this many hours later. */
     graceHours?: number;
     /**
-     * Default 90: a create without an `expires_at` key gets this expiry (the real API may set
-     * a default); an explicit null means never expires. null here disables the default.
+     * Default "today": an omitted `expires_at` means one year, reset takes `{ expires_at }` for the
+     * successor and refuses only a token already reset or expired. "older": reset refuses any
+     * token with an expiry and its successor never expires.
+     */
+    apiModel?: ApiModel;
+    /**
+     * A create (or, under "today", a reset) without an `expires_at` key gets this expiry; an
+     * explicit null means never expires. null here disables the default. Unset: one calendar
+     * year under "today", 90 days under "older".
      */
     defaultExpiryDays?: number | null;
     /** Clock source; default Date.now. */

@@ -5,7 +5,6 @@
 import type { EmulatorPermission, TokenPatch, ValidationErrors } from "./types";
 
 const MAX_NAME_LENGTH = 255;
-const DAY_MS = 24 * 3_600_000;
 const RESOURCE_TYPES: readonly EmulatorPermission["resource_type"][] = ["account", "project", "inbox", "sending_domain"];
 const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/i;
 const NOT_A_DATE_TIME = "is not a valid ISO 8601 date-time";
@@ -18,40 +17,36 @@ export interface ValidCreate {
 }
 
 /**
- * `POST …/api_tokens`: a missing `resources` means none; a missing `expires_at` key gets the
- * default expiry (none when `defaultExpiryDays` is null), an explicit null never expires.
+ * `POST …/api_tokens`: a missing `resources` means none; a missing `expires_at` key gets
+ * `defaultExpiresAt`, an explicit null never expires.
  */
 export function validateCreate(
     body: Record<string, unknown>,
-    defaultExpiryDays: number | null,
+    defaultExpiresAt: string | null,
     now: () => number,
 ): ValidCreate | { errors: ValidationErrors } {
     const errors: ValidationErrors = {};
     validateName(body.name, errors);
     const resources = body.resources === undefined || body.resources === null ? [] : body.resources;
     validateResources(resources, errors);
+    const expiry = "expires_at" in body ? validateExpiresAt(body.expires_at, now()) : { expiresAt: defaultExpiresAt };
+    if ("errors" in expiry) Object.assign(errors, expiry.errors);
 
-    let expiresAt: string | null;
-    if (!("expires_at" in body)) {
-        expiresAt = defaultExpiryDays === null ? null : new Date(now() + defaultExpiryDays * DAY_MS).toISOString();
-    } else if (body.expires_at === null) {
-        expiresAt = null;
-    } else {
-        expiresAt = null;
-        const ms = typeof body.expires_at === "string" ? isoToMs(body.expires_at) : undefined;
-        if (ms === undefined) {
-            errors.expires_at = [NOT_A_DATE_TIME];
-        } else if (ms <= now()) {
-            errors.expires_at = ["must be in the future"];
-        } else if (ms > addYears(now(), 5)) {
-            errors.expires_at = ["must be at most 5 years from now"];
-        } else {
-            expiresAt = new Date(ms).toISOString();
-        }
-    }
+    if (Object.keys(errors).length > 0 || "errors" in expiry) return { errors };
+    return { name: body.name as string, resources: resources as EmulatorPermission[], expiresAt: expiry.expiresAt };
+}
 
-    if (Object.keys(errors).length > 0) return { errors };
-    return { name: body.name as string, resources: resources as EmulatorPermission[], expiresAt };
+/** A given `expires_at` (of a create, or of today's reset), normalised; null means never. */
+export type ValidExpiry = { expiresAt: string | null };
+
+/** null, or an ISO 8601 date-time in the future and at most 5 years ahead, as the API accepts it. */
+export function validateExpiresAt(value: unknown, nowMs: number): ValidExpiry | { errors: ValidationErrors } {
+    if (value === null) return { expiresAt: null };
+    const ms = typeof value === "string" ? isoToMs(value) : undefined;
+    if (ms === undefined) return { errors: { expires_at: [NOT_A_DATE_TIME] } };
+    if (ms <= nowMs) return { errors: { expires_at: ["must be in the future"] } };
+    if (ms > addYears(nowMs, 5)) return { errors: { expires_at: ["must be at most 5 years from now"] } };
+    return { expiresAt: new Date(ms).toISOString() };
 }
 
 /** A change made out of band: each given field must be well formed; dates need not be in the future. */
@@ -107,7 +102,7 @@ function validateResources(resources: unknown, errors: ValidationErrors): void {
     if (accessErrors.size > 0) errors.access_level = [...accessErrors];
 }
 
-function addYears(ms: number, years: number): number {
+export function addYears(ms: number, years: number): number {
     const date = new Date(ms);
     date.setUTCFullYear(date.getUTCFullYear() + years);
     return date.getTime();

@@ -1,4 +1,5 @@
 /** The emulator's endpoints: list, create, get and delete in the wire shape, and 404 and 405 for what is not there. */
+import { MailtrapEmulator } from "../../provider/emulator/server";
 import { T0, HOUR, TOKEN_FIELDS, ADMIN, emu, startEmulator, useEmulators, call, tokensPath, tokenPath, createViaApi } from "./support";
 
 useEmulators();
@@ -48,11 +49,30 @@ describe("endpoints", () => {
         expect(b.token).not.toBe(a.token);
     });
 
-    test("create without an expires_at key gets the default 90-day expiry; explicit null never expires", async () => {
+    test("create without an expires_at key gets today's default expiry, one calendar year from now", async () => {
         const defaulted = await createViaApi({ name: "defaulted" });
-        expect(defaulted.expires_at).toBe(new Date(T0 + 90 * 24 * HOUR).toISOString());
+        expect(defaulted.expires_at).toBe("2026-01-01T00:00:00.000Z");
+    });
+
+    test("create with expires_at null never expires", async () => {
         const never = await createViaApi({ name: "never", expires_at: null });
         expect(never.expires_at).toBeNull();
+    });
+
+    test("an explicit defaultExpiryDays overrides today's one-year default of a create", async () => {
+        await emu.stop();
+        await startEmulator({ defaultExpiryDays: 30 });
+        expect((await createViaApi({ name: "defaulted" })).expires_at).toBe(new Date(T0 + 30 * 24 * HOUR).toISOString());
+    });
+
+    test("under the older model, create without an expires_at key gets the default 90-day expiry", async () => {
+        await emu.stop();
+        await startEmulator({ apiModel: "older" });
+        expect((await createViaApi({ name: "defaulted" })).expires_at).toBe(new Date(T0 + 90 * 24 * HOUR).toISOString());
+    });
+
+    test("an unknown apiModel is refused when the emulator is made, naming the allowed values", () => {
+        expect(() => new MailtrapEmulator({ apiModel: "newer" as never })).toThrow('apiModel must be one of today, older, got "newer"');
     });
 
     test("create stores a valid expires_at normalised to ISO UTC", async () => {

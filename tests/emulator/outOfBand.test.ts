@@ -20,12 +20,12 @@ describe("out-of-band helpers", () => {
 
     test("createToken applies the API's validation and default expiry", () => {
         expect(() => emu.createToken(3229, { name: "" })).toThrow(/name/);
-        expect(emu.createToken(3229, { name: "defaulted" }).expires_at).toBe(new Date(T0 + 90 * 24 * HOUR).toISOString());
+        expect(emu.createToken(3229, { name: "defaulted" }).expires_at).toBe("2026-01-01T00:00:00.000Z");
     });
 
-    test("resetToken has the endpoint's semantics", () => {
+    test("resetToken has the endpoint's semantics: a successor, and the old token kept for the grace period", () => {
         const old = emu.createToken(3229, { name: "r", expires_at: null });
-        const successor = emu.resetToken(3229, old.id);
+        const successor = emu.resetToken(3229, old.id, null);
         expect(successor).toMatchObject({ name: "r", expires_at: null });
         expect(successor.id).not.toBe(old.id);
         expect(emu.getToken(3229, old.id)).toMatchObject({ expires_at: new Date(T0 + 12 * HOUR).toISOString(), reset_to: successor.id });
@@ -33,6 +33,29 @@ describe("out-of-band helpers", () => {
         emu.advance(12 * HOUR + 1);
         expect(emu.isTokenValueLive(old.token)).toBe(false);
         expect(emu.isTokenValueLive(successor.token)).toBe(true);
+    });
+
+    test("resetToken gives the successor the expiry it is passed, and the one-year default without one", () => {
+        const first = emu.createToken(3229, { name: "a", expires_at: null });
+        const second = emu.createToken(3229, { name: "b", expires_at: null });
+        expect(emu.resetToken(3229, first.id, "2025-06-01T00:00:00Z").expires_at).toBe("2025-06-01T00:00:00.000Z");
+        expect(emu.resetToken(3229, second.id).expires_at).toBe("2026-01-01T00:00:00.000Z");
+    });
+
+    test("resetToken refuses a date the API would refuse, with the API's errors", () => {
+        const old = emu.createToken(3229, { name: "r", expires_at: null });
+        expect(() => emu.resetToken(3229, old.id, "2024-01-01T00:00:00Z")).toThrow(
+            expect.objectContaining({ status: 422, errors: { expires_at: ["must be in the future"] } }),
+        );
+        expect(emu.getToken(3229, old.id)?.reset_to).toBeUndefined();
+    });
+
+    test("under the older model, resetToken ignores the expiry it is passed and refuses a token with an expiry", async () => {
+        await emu.stop();
+        await startEmulator({ apiModel: "older" });
+        const old = emu.createToken(3229, { name: "r", expires_at: null });
+        expect(emu.resetToken(3229, old.id, "2025-06-01T00:00:00Z").expires_at).toBeNull();
+        expect(() => emu.resetToken(3229, old.id)).toThrow("token has an expiration set and cannot be reset");
     });
 
     test("getToken and listTokens return copies that cannot alter state", () => {

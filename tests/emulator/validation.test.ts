@@ -1,5 +1,5 @@
-/** The emulator's validation of a create: 422 naming the field, 400 for a body that is not JSON, 413 for one too large. */
-import { emu, startEmulator, useEmulators, call, tokensPath } from "./support";
+/** The emulator's validation of a create and of today's reset: 422 naming the field, 400 for a body that is not JSON, 413 for one too large. */
+import { emu, startEmulator, useEmulators, call, tokensPath, tokenPath, createViaApi } from "./support";
 
 useEmulators();
 
@@ -50,5 +50,43 @@ describe("validation", () => {
         const reply = await call("POST", tokensPath(), { body: { name: "x", padding: "a".repeat(1024 * 1024) } });
         expect(reply.status).toBe(413);
         expect(emu.listTokens(3229)).toHaveLength(1);
+    });
+
+    const resetExpiryCases: [string, unknown, string][] = [
+        ["in the past", "2024-12-31T23:59:59Z", "must be in the future"],
+        ["over 5 years ahead", "2030-01-01T00:00:01Z", "must be at most 5 years from now"],
+        ["not a date-time", "next tuesday", "is not a valid ISO 8601 date-time"],
+        ["not a string", 1735689600, "is not a valid ISO 8601 date-time"],
+    ];
+
+    test.each(resetExpiryCases)(
+        "reset with expires_at %s gets 422 naming expires_at, and changes nothing",
+        async (_label, expiresAt, message) => {
+            const old = await createViaApi();
+            const reply = await call("POST", `${tokenPath(old.id)}/reset`, { body: { expires_at: expiresAt } });
+            expect(reply.status).toBe(422);
+            expect(reply.json).toEqual({ errors: { expires_at: [message] } });
+            expect(emu.listTokens(3229)).toHaveLength(2);
+            expect(emu.getToken(3229, old.id)).toMatchObject({ expires_at: null });
+            expect(emu.getToken(3229, old.id)).not.toHaveProperty("reset_to");
+        },
+    );
+
+    test("reset with a body that is not JSON gets 400, and changes nothing", async () => {
+        const old = await createViaApi();
+        const reply = await call("POST", `${tokenPath(old.id)}/reset`, {
+            rawBody: "{expires_at:",
+            headers: { "Content-Type": "application/json" },
+        });
+        expect(reply.status).toBe(400);
+        expect(reply.json).toEqual({ error: "Invalid JSON" });
+        expect(emu.listTokens(3229)).toHaveLength(2);
+    });
+
+    test("reset with a JSON body that is not an object gets 400", async () => {
+        const old = await createViaApi();
+        const reply = await call("POST", `${tokenPath(old.id)}/reset`, { body: [null] });
+        expect(reply.status).toBe(400);
+        expect(reply.json).toEqual({ error: "Request body must be a JSON object" });
     });
 });
