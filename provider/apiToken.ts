@@ -23,16 +23,17 @@ export interface ApiTokenArgs {
     resources?: pulumi.Input<pulumi.Input<ApiTokenPermissionArgs>[]>;
     /**
      * When the token stops working: an ISO 8601 date-time in the future, at most 5 years ahead.
-     * Omitted means never. Changing it replaces the token. A token with an expiry cannot be reset,
-     * so a rotation issues a new token with the same expiry, in an update, and keeps the old one
-     * for the grace period.
+     * Omitted means never. Changing it replaces the token. A rotation resets the token with the same
+     * expiry, in an update; where the API refuses to reset a token with an expiry, it issues a new
+     * token with the same expiry and keeps the old one for the grace period.
      */
     expiresAt?: pulumi.Input<string>;
     /**
      * Rolling expiry: every token the resource issues expires this many days (1 to 1,826) after it
      * was issued, and is renewed before then, at the first `pulumi up` once it is older than
-     * `rotateAfterDays` (default: expiresInDays less a sixth of it, at least a day; 90 → 75). Not
-     * with `expiresAt`. A change applies at the next renewal.
+     * `rotateAfterDays` (default: expiresInDays less a sixth of it, at least a day; 90 → 75), by one
+     * reset with the new expiry. Not with `expiresAt`. A lower value renews at the next `up` a token
+     * that would outlive it; a higher one applies at the next renewal.
      */
     expiresInDays?: pulumi.Input<number>;
     /** Rotation trigger: any change of value (set, changed or removed) rotates the token in an update. */
@@ -51,6 +52,8 @@ export const API_TOKEN_OUTPUT_NAMES = [
     "createdBy",
     "issuedAt",
     "valueExpiresAt",
+    "issuedExpiresAt",
+    "tokenGone",
     "previousTokenId",
     "previousTokenExpiresAt",
     "previousTokenRetiredBy",
@@ -95,6 +98,10 @@ export class ApiToken extends pulumi.dynamic.Resource {
     public readonly issuedAt!: pulumi.Output<string>;
     /** When the live token's value stops working, as the API last reported it; null when never. */
     public readonly valueExpiresAt!: pulumi.Output<string | null>;
+    /** The live token's expiry as the API reported it when the token was issued; a live expiry that moved away from it means a reset made outside Pulumi. */
+    public readonly issuedExpiresAt!: pulumi.Output<string | null>;
+    /** True only when a refresh found the live token deleted while a previous token was still to be deleted; the next update issues a new one. */
+    public readonly tokenGone!: pulumi.Output<boolean | undefined>;
     /** After a rotation: the replaced token, still valid during its grace period. */
     public readonly previousTokenId!: pulumi.Output<number | undefined>;
     /** After a rotation: when the replaced token stops working (ISO 8601). */
@@ -128,10 +135,14 @@ export class ApiToken extends pulumi.dynamic.Resource {
         // The SDK makes an output only for a key it is given: every input and output is named here.
         // `__resourceName` lets the provider name this resource in the lines it prints (the CLI shows them
         // without a URN); the CLI's diffs leave out keys starting with "__".
+        // `__resourceKey` (the parent's URN with the name) is what the provider process remembers the
+        // resource by, so resources named alike under different parents stay apart. A plain promise:
+        // an output of the parent would make this resource depend on it.
         const props: Record<string, unknown> = {
             ...Object.fromEntries(API_TOKEN_PROPERTIES.map((key) => [key, undefined])),
             ...args,
             __resourceName: name,
+            __resourceKey: resourceKey(name, opts?.parent),
         };
         const secretOptions: pulumi.CustomResourceOptions = { additionalSecretOutputs: ["token"] };
         super(storedProvider, name, props, pulumi.mergeOptions(opts, secretOptions), "mailtrap", "ApiToken");
@@ -144,4 +155,17 @@ export class ApiToken extends pulumi.dynamic.Resource {
     public static get(name: string, id: pulumi.Input<string>, opts?: pulumi.CustomResourceOptions): ApiToken {
         return new ApiToken(name, {} as ApiTokenArgs, { ...opts, id });
     }
+}
+
+/** "<parent URN>::<name>", or the name alone for a resource at the stack's top level. */
+function resourceKey(name: string, parent: pulumi.Resource | undefined): Promise<string> | string {
+    if (!parent) {
+        return name;
+    }
+    return new Promise<string>((resolve) => {
+        parent.urn.apply((urn) => {
+            resolve(`${urn}::${name}`);
+            return urn;
+        });
+    });
 }

@@ -12,8 +12,10 @@ export interface ProcessState {
     highestTokenId: Map<number, number>;
     /** Token ids that resources of this process hold or just received from a create or reset. */
     heldTokenIds: Set<number>;
-    /** Pulumi resource names diffed in this process: they are in state, so a create for one is a replacement. */
+    /** Keys of the resources diffed in this process (see resourceKeyOf): they are in state, so a create for one is a replacement. */
     existingResources: Set<string>;
+    /** "<accountId>/<tokenId>" of every token a resource diffed in this process holds → that resource's key and name. */
+    tokenHolders: Map<string, { key: string; name?: string }>;
     /** "<accountId>/<tokenId>" of tokens a resource in state adopted: never adopted a second time. */
     adoptedTokens: Set<string>;
     /** Keep-alive connections, shared by all clients of the process. */
@@ -32,6 +34,7 @@ export function processState(): ProcessState {
     state.heldTokenIds ??= new Set();
     state.existingResources ??= new Set();
     state.adoptedTokens ??= new Set();
+    state.tokenHolders ??= new Map();
     state.httpAgent ??= new http.Agent({ keepAlive: true });
     state.httpsAgent ??= new https.Agent({ keepAlive: true });
     return state as ProcessState;

@@ -3,11 +3,12 @@ import { MailtrapClient } from "./client/client";
 import { OperationContext } from "./lifecycle/context";
 import { createApiToken } from "./lifecycle/create";
 import { diffApiToken } from "./lifecycle/diff";
-import { noteExistingResource, noteTokenId } from "./lifecycle/ownership";
+import { noteExistingResource } from "./lifecycle/ownership";
 import { readApiToken } from "./lifecycle/read";
 import { deleteApiToken } from "./lifecycle/remove";
 import { rotateApiToken } from "./lifecycle/rotate";
 import { upgradeState } from "./lifecycle/stateVersion";
+import { StepFailedAfterIssue } from "./lifecycle/stepFailure";
 import { asApiTokenInputs, checkApiTokenInputs } from "./lifecycle/validation";
 import { ProviderSettings, SettingProblem, resolveSettings } from "./settings";
 import { ApiTokenState } from "./types";
@@ -50,19 +51,14 @@ export class ApiTokenProvider implements pulumi.dynamic.ResourceProvider {
         const olds = upgradeState(stored);
         // The engine asks every resource's diff: this is how the process learns which tokens and
         // resources the stack holds.
-        for (const id of [olds.tokenId, olds.previousTokenId]) {
-            if (typeof id === "number" && typeof olds.accountId === "number") {
-                noteTokenId(olds.accountId, id, true);
-            }
-        }
-        noteExistingResource(news.__resourceName, olds.accountId, olds.adoptTokenId);
+        noteExistingResource(news, olds.accountId, [olds.tokenId, olds.previousTokenId], olds.adoptTokenId);
         const result = diffApiToken(olds, news, this.currentSettings().now());
         result.notices.forEach((line) => console.log(line));
         return { changes: result.changes, replaces: result.replaces, deleteBeforeReplace: false };
     }
 
     async create(inputs: Record<string, unknown>): Promise<pulumi.dynamic.CreateResult> {
-        const state = await createApiToken(this.context(), asApiTokenInputs(inputs));
+        const state = await recordingIssued(inputs, undefined, () => createApiToken(this.context(), asApiTokenInputs(inputs)));
         return { id: String(state.tokenId), outs: state };
     }
 
@@ -71,9 +67,9 @@ export class ApiTokenProvider implements pulumi.dynamic.ResourceProvider {
         return result ? { id: result.id, props: result.state, inputs: result.inputs } : {};
     }
 
-    async update(_id: string, olds: ApiTokenState, news: Record<string, unknown>): Promise<pulumi.dynamic.UpdateResult> {
+    async update(id: string, olds: ApiTokenState, news: Record<string, unknown>): Promise<pulumi.dynamic.UpdateResult> {
         return {
-            outs: await rotateApiToken(this.context(), upgradeState(olds), asApiTokenInputs(news)),
+            outs: await recordingIssued(news, id, () => rotateApiToken(this.context(), upgradeState(olds), asApiTokenInputs(news))),
         };
     }
 
@@ -111,6 +107,30 @@ export class ApiTokenProvider implements pulumi.dynamic.ResourceProvider {
             onRetry: (line) => console.log(line),
         });
         return { client: this.client, now: settings.now(), notify: (line) => console.log(line) };
+    }
+}
+
+/**
+ * Runs a create or update; when it fails after it issued a token, the error carries the resource's
+ * id and the outputs that hold the token, which the engine records as a partially created or
+ * updated resource. The dynamic-provider host adds `__provider` to outputs only on success, so it
+ * is added here, or the resource's next refresh or destroy could not load its provider.
+ */
+async function recordingIssued(
+    inputs: Record<string, unknown>,
+    id: string | undefined,
+    step: () => Promise<ApiTokenState>,
+): Promise<ApiTokenState> {
+    try {
+        return await step();
+    } catch (error) {
+        if (!(error instanceof StepFailedAfterIssue)) {
+            throw error;
+        }
+        throw Object.assign(new Error(error.message, { cause: error }), {
+            id: id ?? String(error.state.tokenId),
+            properties: { ...error.state, ...(inputs.__provider !== undefined ? { __provider: inputs.__provider } : {}) },
+        });
     }
 }
 

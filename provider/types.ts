@@ -42,7 +42,22 @@ export interface IssuedApiToken extends ApiTokenInfo {
 }
 
 /** Why a token value was issued: the first token, or the cause of a renewal. */
-export type RotationCauseName = "created" | "adopted" | "trigger" | "age" | "expiry" | "reset-outside" | "recovered";
+export type RotationCauseName = "created" | "adopted" | "trigger" | "age" | "expiry" | "expiry-mismatch" | "reset-outside" | "recovered";
+
+/** Every rotation cause, in the order the contract lists them. */
+export const ROTATION_CAUSE_NAMES: readonly RotationCauseName[] = [
+    "created",
+    "adopted",
+    "trigger",
+    "age",
+    "expiry",
+    "expiry-mismatch",
+    "reset-outside",
+    "recovered",
+];
+
+/** How a previous token ends: "expiry" after a reset (the API expires it), "delete" after a new token took its place. */
+export type PreviousTokenRetirement = "expiry" | "delete";
 
 /** One entry of `rotationHistory`: a token the resource issued or took over; never a value. */
 export interface RotationRecord {
@@ -76,13 +91,20 @@ export interface ApiTokenState {
     issuedAt: string;
     /** When the live token's value stops working, as the API last reported it. */
     valueExpiresAt: string | null;
+    /**
+     * The live token's expiry as the API reported it when the token was issued (created, reset or
+     * adopted). A live expiry that moved away from it means the token was reset outside Pulumi.
+     */
+    issuedExpiresAt: string | null;
+    /** Present (true) only when a refresh found the live token deleted while a previous token was still to be deleted. */
+    tokenGone?: boolean;
     previousTokenId?: number;
     previousTokenExpiresAt?: string;
     /**
      * How the previous token ends: "expiry" after a reset (the API expires it), "delete" after a
      * renewal (the provider deletes it once its grace ends, or at destroy).
      */
-    previousTokenRetiredBy?: "expiry" | "delete";
+    previousTokenRetiredBy?: PreviousTokenRetirement;
     /** Renewals of the value since the resource was created. */
     rotationCount: number;
     /** When the schedule renews the value (ISO 8601), or null without a schedule. */
@@ -105,4 +127,9 @@ export interface ApiTokenInputs {
     adoptTokenId?: number;
     /** The Pulumi resource's name, given by the resource class; lines about a change name it. */
     __resourceName?: string;
+    /**
+     * Unique per resource of a stack (its URN, or its parent's URN with its name): what this process
+     * remembers a resource by. Resources named alike under different parents stay apart.
+     */
+    __resourceKey?: string;
 }

@@ -1,15 +1,15 @@
 import { MailtrapApiError } from "../client/errors";
 import { ApiTokenInfo, ApiTokenInputs, ApiTokenState, IssuedApiToken } from "../types";
 import { OperationContext } from "./context";
-import { describeTokens, highestSeenTokenId, isHeld, isReplacementCreate, leftoverAdvice, noteTokenId } from "./ownership";
+import { describeTokens, highestSeenTokenId, isHeld, isReplacementCreate, leftoverAdvice, noteTokenId, otherHolderOf } from "./ownership";
 import { DAY_MS, expiryForNewToken, firstEvidence, recordOf } from "./schedule";
-import { aboutResource, describeResource, stateFor } from "./tokenState";
+import { aboutResource, describeResource, issuedLive, stateFor } from "./tokenState";
 import { describePermissions, sameInstant, samePermissions } from "./values";
 
 /**
  * Creates made for one resource in one operation when their outcome stays unknown. Each lost
- * answer may leave one token behind whose value nobody holds (harmless clutter, named to the user),
- * so this bounds the leftovers of a resource to one per `pulumi up`.
+ * answer may leave one token behind whose value nobody holds (named to the user), so a resource's
+ * `pulumi up` leaves at most this many such tokens: two when both answers are lost.
  */
 export const CREATE_ATTEMPTS = 2;
 
@@ -24,15 +24,18 @@ export async function createApiToken(ctx: OperationContext, inputs: ApiTokenInpu
         );
     }
     const issued = await issueToken(ctx, inputs);
-    return stateFor(inputs, issued, {
-        token: issued.token,
-        issuedAt: ctx.now,
-        evidence: firstEvidence(recordOf(issued, ctx.now, "created")),
-    });
+    return stateFor(inputs, { live: issuedLive(issued, ctx.now), evidence: firstEvidence(recordOf(issued, ctx.now, "created")) });
 }
 
 async function adoptApiToken(ctx: OperationContext, inputs: ApiTokenInputs, tokenId: number): Promise<ApiTokenState> {
     const cannotAdopt = `mailtrap: ${describeResource(inputs.__resourceName, inputs.name)} cannot adopt API token ${tokenId} in account ${inputs.accountId}`;
+    const holder = otherHolderOf(inputs.accountId, tokenId, inputs);
+    if (holder) {
+        // Destroying either resource would delete the token under the other.
+        throw new Error(
+            `${cannotAdopt}: ${holder.name ? `ApiToken "${holder.name}"` : "another resource"} of this stack holds it. Drop adoptTokenId to create a new token, or adopt a token no resource holds.`,
+        );
+    }
     let live: ApiTokenInfo;
     try {
         live = await ctx.client.getToken(inputs.accountId, tokenId);
@@ -71,7 +74,10 @@ async function adoptApiToken(ctx: OperationContext, inputs: ApiTokenInputs, toke
         );
     }
     // The API never shows a value again: `token` stays empty until the first rotation.
-    return stateFor(inputs, live, { token: "", issuedAt: ctx.now, evidence: firstEvidence(recordOf(live, ctx.now, "adopted")) });
+    return stateFor(inputs, {
+        live: { info: live, value: "", issuedAt: ctx.now, issuedExpiresAt: live.expiresAt },
+        evidence: firstEvidence(recordOf(live, ctx.now, "adopted")),
+    });
 }
 
 /**

@@ -25,19 +25,53 @@ export function isHeld(tokenId: number): boolean {
     return processState().heldTokenIds.has(tokenId);
 }
 
+/** What this process remembers a resource by: unique per resource of a stack, so names alike under different parents stay apart. */
+export function resourceKeyOf(inputs: { __resourceKey?: unknown; __resourceName?: unknown }): string | undefined {
+    if (typeof inputs.__resourceKey === "string" && inputs.__resourceKey !== "") {
+        return inputs.__resourceKey;
+    }
+    return typeof inputs.__resourceName === "string" ? inputs.__resourceName : undefined;
+}
+
 /**
  * Called for every resource the engine diffs, i.e. every resource already in the stack's state.
- * A later create for the same Pulumi resource in this process is a replacement, and a token a
- * resource adopted is never adopted again.
+ * A later create for the same Pulumi resource in this process is a replacement, a token a resource
+ * adopted is never adopted again, and the tokens it holds are named if another resource asks to adopt them.
  */
-export function noteExistingResource(resourceName: unknown, accountId: unknown, adoptedTokenId: unknown): void {
-    const { existingResources, adoptedTokens } = processState();
-    if (typeof resourceName === "string") {
-        existingResources.add(resourceName);
+export function noteExistingResource(
+    inputs: { __resourceKey?: unknown; __resourceName?: unknown },
+    accountId: unknown,
+    heldTokenIds: readonly unknown[],
+    adoptedTokenId: unknown,
+): void {
+    const { existingResources, adoptedTokens, tokenHolders } = processState();
+    const key = resourceKeyOf(inputs);
+    if (key !== undefined) {
+        existingResources.add(key);
     }
-    if (typeof accountId === "number" && typeof adoptedTokenId === "number") {
+    if (typeof accountId !== "number") {
+        return;
+    }
+    for (const id of heldTokenIds) {
+        if (typeof id === "number") {
+            noteTokenId(accountId, id, true);
+            if (key !== undefined) {
+                tokenHolders.set(`${accountId}/${id}`, {
+                    key,
+                    name: typeof inputs.__resourceName === "string" ? inputs.__resourceName : undefined,
+                });
+            }
+        }
+    }
+    if (typeof adoptedTokenId === "number") {
         adoptedTokens.add(`${accountId}/${adoptedTokenId}`);
     }
+}
+
+/** The resource of this stack known to hold a token, when it is not the one asking; best effort (known once diffed). */
+export function otherHolderOf(accountId: number, tokenId: number, asking: ApiTokenInputs): { key: string; name?: string } | undefined {
+    const holder = processState().tokenHolders.get(`${accountId}/${tokenId}`);
+    return holder && holder.key !== resourceKeyOf(asking) ? holder : undefined;
 }
 
 /**
@@ -47,8 +81,9 @@ export function noteExistingResource(resourceName: unknown, accountId: unknown, 
  */
 export function isReplacementCreate(inputs: ApiTokenInputs): boolean {
     const { existingResources, adoptedTokens } = processState();
+    const key = resourceKeyOf(inputs);
     return (
-        (inputs.__resourceName !== undefined && existingResources.has(inputs.__resourceName)) ||
+        (key !== undefined && existingResources.has(key)) ||
         (inputs.adoptTokenId !== undefined && adoptedTokens.has(`${inputs.accountId}/${inputs.adoptTokenId}`))
     );
 }

@@ -25,7 +25,7 @@ export async function readApiToken(
         live = await ctx.client.getToken(accountId, tokenId);
     } catch (error) {
         if (error instanceof MailtrapApiError && error.isNotFound) {
-            return undefined;
+            return known && previousToDelete(props) ? keptWithLiveTokenGone(id, props) : undefined;
         }
         throw error;
     }
@@ -40,7 +40,10 @@ export async function readApiToken(
         return {
             id,
             // Taken over by id (`pulumi import`, `ApiToken.get`): adopted, so it has no value by design until a rotation is asked for.
-            state: stateFor(inputs, live, { token: "", issuedAt: ctx.now, evidence: firstEvidence(recordOf(live, ctx.now, "adopted")) }),
+            state: stateFor(inputs, {
+                live: { info: live, value: "", issuedAt: ctx.now, issuedExpiresAt: live.expiresAt },
+                evidence: firstEvidence(recordOf(live, ctx.now, "adopted")),
+            }),
             inputs: compact(inputs),
         };
     }
@@ -55,7 +58,29 @@ export async function readApiToken(
         valueExpiresAt: live.expiresAt,
         token: props.token ?? "",
     };
+    delete state.tokenGone;
     return { id, state: compact(state) as unknown as ApiTokenState, inputs: compact(inputsOf(props)) };
+}
+
+/** A previous token the provider must still delete: a new token took its place and it stays valid until deleted. */
+function previousToDelete(props: Partial<ApiTokenState>): boolean {
+    return props.previousTokenRetiredBy === "delete" && typeof props.previousTokenId === "number";
+}
+
+/**
+ * The live token is gone but the state still holds a previous token to delete: dropping the resource
+ * would leave that token live and unseen, so the resource stays with its live token marked gone; the
+ * next `up` issues a new one and deletes the previous, and destroy deletes it.
+ */
+function keptWithLiveTokenGone(
+    id: string,
+    props: Partial<ApiTokenState>,
+): { id: string; state: ApiTokenState; inputs: Record<string, unknown> } {
+    return {
+        id,
+        state: compact({ ...props, tokenGone: true }) as unknown as ApiTokenState,
+        inputs: compact(inputsOf(props)),
+    };
 }
 
 /** "<tokenId>" or "<accountId>/<tokenId>". */

@@ -1,18 +1,33 @@
 import { MailtrapApiError } from "../client/errors";
-import { ApiTokenInfo, ApiTokenInputs, ApiTokenState, IssuedApiToken, RotationCauseName } from "../types";
+import { ApiTokenInputs, ApiTokenState } from "../types";
 import { OperationContext } from "./context";
 import { issueToken } from "./create";
-import { RotationCause, rotationCause } from "./diff";
-import { describeTokens, highestSeenTokenId, isHeld, leftoverAdvice, noteTokenId } from "./ownership";
-import { declaresExpiry, GRACE_MS, recordOf, retirementDue, withRenewal } from "./schedule";
-import { aboutResource, describeResource, evidenceOf, PreviousToken, previousOf, stateFor, tokenInfoOf } from "./tokenState";
-import { samePermissions } from "./values";
+import { highestSeenTokenId } from "./ownership";
+import { CAUSE_NAMES, RotationCause, rotationCause } from "./renewalCause";
+import { expiryForNewToken, GRACE_MS, recordOf, retirementDue, withRenewal } from "./schedule";
+import { deleteHeldToken, issueInPlaceOfReset, recoverOwnLostReset, renewalLabel, resetHeldToken } from "./renewalSteps";
+import { aboutResource, issuedLive, LiveToken, partsOf, PreviousToken, stateFor } from "./tokenState";
+import { sameInstant } from "./values";
+
+export { deleteHeldToken } from "./renewalSteps";
+
+/** What a renewal leaves: the new live token, and the token it replaced when that one is still valid. */
+interface Renewal {
+    live: LiveToken;
+    previous?: PreviousToken;
+}
 
 /**
- * Renews the token's value when it must be: one reset for a token without an expiry; a new token,
- * the old one kept for the grace period, for a token with one (the API cannot reset it). Only the
- * token the state holds is reset; a token already reset outside Pulumi gets a new token in its
- * place. A renewed token's predecessor whose grace has ended is deleted first.
+ * Renews the token's value when it must (renewalCause.ts says why), in one decision: what renews
+ * it, how, and what happens to the old token.
+ * - The usual way is one reset that states the new token's expiry: in place, the API's grace keeps
+ *   the old value working for 12 hours and then expires it; nothing is left to delete.
+ * - Where the API refuses to reset a token with an expiry (the older rule), a new token is created
+ *   before the old one stops working, and the old one is deleted once its grace ends.
+ * - A token that expired, or whose live token is gone, gets a new token (nothing can be reset).
+ * - A token reset outside Pulumi is left alone and gets a new token in its place.
+ * A previous token the provider must delete is deleted first, so nothing that can fail comes after
+ * a token is issued.
  */
 export async function rotateApiToken(ctx: OperationContext, stored: ApiTokenState, inputs: ApiTokenInputs): Promise<ApiTokenState> {
     let olds = stored;
@@ -20,213 +35,143 @@ export async function rotateApiToken(ctx: OperationContext, stored: ApiTokenStat
         await deleteHeldToken(ctx, olds.accountId, olds.previousTokenId!);
         olds = withoutPrevious(olds);
     }
+    const parts = partsOf(olds);
     const cause = rotationCause(olds, inputs as unknown as Record<string, unknown>, ctx.now);
     if (!cause) {
-        return stateFor(inputs, tokenInfoOf(olds), {
-            token: olds.token,
-            issuedAt: Date.parse(olds.issuedAt),
-            previous: previousOf(olds),
-            evidence: evidenceOf(olds),
-        });
+        return stateFor(inputs, parts);
     }
-    const displaced = previousOf(olds);
-    if (displaced?.retiredBy === "delete") {
-        // State has room for one previous token: a renewed one still in its grace would be lost from
-        // it, so it is deleted before the renewal (if the renewal then fails, its 404 counts as done).
+    if (parts.previous?.retiredBy === "delete") {
+        // The state has room for one previous token: one still in its grace would be lost from it.
         ctx.notify(
             aboutResource(
-                label(olds, inputs),
-                `previous token ${displaced.id} is deleted before its grace ends: the value is renewed again`,
+                renewalLabel(olds, inputs),
+                cause.kind === "gone"
+                    ? `previous token ${parts.previous.id} is deleted: the token that replaced it was deleted outside Pulumi`
+                    : `previous token ${parts.previous.id} is deleted before its grace ends: the value is renewed again`,
             ),
         );
-        await deleteHeldToken(ctx, olds.accountId, displaced.id);
+        await deleteHeldToken(ctx, olds.accountId, parts.previous.id);
     }
-    const { issued, previous } = await renewValue(ctx, olds, inputs, cause);
-    const evidence = withRenewal(olds, recordOf(issued, ctx.now, CAUSE_NAMES[cause.kind]));
-    return stateFor(inputs, issued, { token: issued.token, issuedAt: ctx.now, previous, evidence });
+    const renewal = await renew(ctx, olds, inputs, cause);
+    const evidence = withRenewal(olds, recordOf(renewal.live.info, ctx.now, CAUSE_NAMES[cause.kind]));
+    return stateFor(inputs, { live: renewal.live, previous: renewal.previous, evidence });
 }
 
-const CAUSE_NAMES: Record<RotationCause["kind"], RotationCauseName> = {
-    trigger: "trigger",
-    age: "age",
-    expiry: "expiry",
-    "reset-outside": "reset-outside",
-    "no-value": "recovered",
-};
-
-async function renewValue(
-    ctx: OperationContext,
-    olds: ApiTokenState,
-    inputs: ApiTokenInputs,
-    cause: RotationCause,
-): Promise<{ issued: IssuedApiToken; previous?: PreviousToken }> {
-    const { accountId, tokenId } = olds;
-    if (cause.kind === "reset-outside") {
-        return {
-            issued: await issueInPlaceOfReset(ctx, olds, inputs, tokenId),
-            previous: { id: tokenId, expiresAt: cause.valueExpiresAt, retiredBy: "expiry" },
-        };
-    }
-    if (olds.valueExpiresAt || declaresExpiry(inputs)) {
-        return renewWithNewToken(ctx, olds, inputs, cause);
-    }
-    // Ids above this one can only come from resets or creates made after it.
-    const watermark = Math.max(tokenId, highestSeenTokenId(accountId) ?? 0);
-    try {
-        return { issued: await resetHeldToken(ctx, accountId, tokenId), previous: graceFrom(ctx, tokenId) };
-    } catch (error) {
-        if (!(error instanceof MailtrapApiError) || !(error.outcomeUnknown || error.status === 422)) {
-            throw error;
-        }
-        // Find out whether the reset happened: a reset token carries an expiry.
-        const live = await ctx.client.getToken(accountId, tokenId);
-        const previous: PreviousToken = { id: tokenId, expiresAt: live.expiresAt ?? "", retiredBy: "expiry" };
-        if (live.expiresAt === null) {
-            if (error.status === 422) {
-                throw error;
-            }
-            ctx.notify(
-                aboutResource(label(olds, inputs), `${error.message}; token ${tokenId} was not reset, so the reset is made once more`),
-            );
-            return { issued: await resetHeldToken(ctx, accountId, tokenId), previous: graceFrom(ctx, tokenId) };
-        }
-        if (error.status === 422) {
-            // Reset before this attempt, by someone else: the same path as a reset found by refresh.
-            return { issued: await issueInPlaceOfReset(ctx, olds, inputs, tokenId), previous };
-        }
-        return { issued: await recoverOwnLostReset(ctx, olds, inputs, watermark, error), previous };
+async function renew(ctx: OperationContext, olds: ApiTokenState, inputs: ApiTokenInputs, cause: RotationCause): Promise<Renewal> {
+    switch (cause.kind) {
+        case "gone":
+            return { live: issuedLive(await issueToken(ctx, inputs), ctx.now) };
+        case "expiry":
+            return renewExpired(ctx, olds, inputs, cause.expiredAt);
+        case "reset-outside":
+            return {
+                live: issuedLive(await issueInPlaceOfReset(ctx, olds, inputs, olds.tokenId), ctx.now),
+                previous: { id: olds.tokenId, expiresAt: cause.valueExpiresAt, retiredBy: "expiry" },
+            };
+        default:
+            return renewByReset(ctx, olds, inputs);
     }
 }
 
 /**
- * A token with an expiry cannot be reset: a new token is issued (with the fixed expiry, or a fresh
- * rolling one) before the old one stops working. The old one stays valid for the grace period
- * (or until its own expiry, if sooner) and is deleted at the first update after it, or by destroy.
- * An old token that has already expired is deleted at once.
+ * One reset of the token the state holds, stating the new token's expiry. When it is refused (422)
+ * or its answer is lost, one GET tells what happened: an expiry that moved away from the one the
+ * token was issued with means it was reset (outside Pulumi after a 422; by this reset after a lost
+ * answer). A 422 for a token that was not reset and has an expiry is the older rule: new token first.
  */
-async function renewWithNewToken(
-    ctx: OperationContext,
-    olds: ApiTokenState,
-    inputs: ApiTokenInputs,
-    cause: RotationCause,
-): Promise<{ issued: IssuedApiToken; previous?: PreviousToken }> {
-    const issued = await issueToken(ctx, inputs);
-    if (cause.kind === "expiry") {
-        await deleteHeldToken(ctx, olds.accountId, olds.tokenId);
-        return { issued };
+async function renewByReset(ctx: OperationContext, olds: ApiTokenState, inputs: ApiTokenInputs): Promise<Renewal> {
+    const { accountId, tokenId } = olds;
+    const expiry = expiryForNewToken(inputs, ctx.now);
+    const watermark = watermarkFor(olds);
+    try {
+        return { live: issuedLive(await resetHeldToken(ctx, accountId, tokenId, expiry), ctx.now), previous: graceAfterReset(ctx, olds) };
+    } catch (error) {
+        if (!(error instanceof MailtrapApiError) || !(error.outcomeUnknown || error.status === 422)) {
+            throw error;
+        }
+        const live = await ctx.client.getToken(accountId, tokenId);
+        const wasReset = !sameInstant(live.expiresAt, olds.issuedExpiresAt);
+        const previous: PreviousToken = { id: tokenId, expiresAt: live.expiresAt ?? "", retiredBy: "expiry" };
+        if (error.status === 422) {
+            if (wasReset) {
+                // Reset before this attempt, by someone else: the same path as a reset found by refresh.
+                return { live: issuedLive(await issueInPlaceOfReset(ctx, olds, inputs, tokenId), ctx.now), previous };
+            }
+            if (live.expiresAt !== null) {
+                ctx.notify(
+                    aboutResource(
+                        renewalLabel(olds, inputs),
+                        `${error.message}; the API does not reset a token with an expiry, so a new token is issued and token ${tokenId} is deleted once its grace ends`,
+                    ),
+                );
+                return renewWithNewToken(ctx, olds, inputs);
+            }
+            throw error;
+        }
+        if (!wasReset) {
+            ctx.notify(
+                aboutResource(
+                    renewalLabel(olds, inputs),
+                    `${error.message}; token ${tokenId} was not reset, so the reset is made once more`,
+                ),
+            );
+            return {
+                live: issuedLive(await resetHeldToken(ctx, accountId, tokenId, expiry), ctx.now),
+                previous: graceAfterReset(ctx, olds),
+            };
+        }
+        return { live: issuedLive(await recoverOwnLostReset(ctx, olds, inputs, { after: watermark, expiry }, error), ctx.now), previous };
     }
-    const graceEnds = ctx.now + GRACE_MS;
+}
+
+/**
+ * The older rule: a token with an expiry cannot be reset. A new token is issued (with the fixed
+ * expiry, or a fresh rolling one) before the old one stops working; the old one stays valid for
+ * the grace period (or until its own expiry, if sooner) and is deleted at the first update after
+ * it, or by destroy.
+ */
+async function renewWithNewToken(ctx: OperationContext, olds: ApiTokenState, inputs: ApiTokenInputs): Promise<Renewal> {
+    const issued = await issueToken(ctx, inputs);
     const ownExpiry = olds.valueExpiresAt ? Date.parse(olds.valueExpiresAt) : Infinity;
     return {
-        issued,
-        previous: { id: olds.tokenId, expiresAt: new Date(Math.min(graceEnds, ownExpiry)).toISOString(), retiredBy: "delete" },
+        live: issuedLive(issued, ctx.now),
+        previous: { id: olds.tokenId, expiresAt: new Date(Math.min(ctx.now + GRACE_MS, ownExpiry)).toISOString(), retiredBy: "delete" },
     };
 }
 
-/** Deletes a token the state holds; one already gone counts as deleted. */
-export async function deleteHeldToken(ctx: OperationContext, accountId: number, tokenId: number): Promise<void> {
+/**
+ * An expired token cannot be reset: it is deleted first, then a new token is issued. When the
+ * delete fails, the new token is still issued (the old value no longer works, so the renewal is
+ * what matters) and the expired token stays in the state as a previous token to delete.
+ */
+async function renewExpired(ctx: OperationContext, olds: ApiTokenState, inputs: ApiTokenInputs, expiredAt: string): Promise<Renewal> {
+    let previous: PreviousToken | undefined;
     try {
-        await ctx.client.deleteToken(accountId, tokenId);
+        await deleteHeldToken(ctx, olds.accountId, olds.tokenId);
     } catch (error) {
-        if (!(error instanceof MailtrapApiError && error.isNotFound)) {
-            throw error;
-        }
+        ctx.notify(
+            aboutResource(
+                renewalLabel(olds, inputs),
+                `${(error as Error).message}; expired token ${olds.tokenId} stays in the stack and is deleted at the next pulumi up`,
+            ),
+        );
+        previous = { id: olds.tokenId, expiresAt: expiredAt, retiredBy: "delete" };
     }
+    return { live: issuedLive(await issueToken(ctx, inputs), ctx.now), previous };
+}
+
+/** After a reset the API keeps the old value working for its grace, or until the old token's own expiry if sooner. */
+function graceAfterReset(ctx: OperationContext, olds: ApiTokenState): PreviousToken {
+    const ownExpiry = olds.valueExpiresAt ? Date.parse(olds.valueExpiresAt) : Infinity;
+    return { id: olds.tokenId, expiresAt: new Date(Math.min(ctx.now + GRACE_MS, ownExpiry)).toISOString(), retiredBy: "expiry" };
+}
+
+/** Ids above this one can only come from resets or creates made after it. */
+function watermarkFor(olds: ApiTokenState): number {
+    return Math.max(olds.tokenId, highestSeenTokenId(olds.accountId) ?? 0);
 }
 
 function withoutPrevious(state: ApiTokenState): ApiTokenState {
     const { previousTokenId: _id, previousTokenExpiresAt: _expiresAt, previousTokenRetiredBy: _retiredBy, ...rest } = state;
     return rest as ApiTokenState;
-}
-
-async function resetHeldToken(ctx: OperationContext, accountId: number, tokenId: number): Promise<IssuedApiToken> {
-    const issued = await ctx.client.resetToken(accountId, tokenId, null);
-    noteTokenId(accountId, issued.id, true);
-    return issued;
-}
-
-function graceFrom(ctx: OperationContext, tokenId: number): PreviousToken {
-    return { id: tokenId, expiresAt: new Date(ctx.now + GRACE_MS).toISOString(), retiredBy: "expiry" };
-}
-
-/**
- * The token was reset outside Pulumi: whoever reset it received its successor's value and may be
- * using it, and a same-named token may be another stack's. So nothing is reset or deleted: a new
- * token is issued in its place, and the possible successors are named.
- */
-async function issueInPlaceOfReset(
-    ctx: OperationContext,
-    olds: ApiTokenState,
-    inputs: ApiTokenInputs,
-    resetTokenId: number,
-): Promise<IssuedApiToken> {
-    const successors = await possibleSuccessors(ctx, olds, resetTokenId).catch(() => undefined);
-    const issued = await issueToken(ctx, inputs);
-    const named =
-        successors === undefined
-            ? "listing the account to name its successor failed"
-            : successors.length === 0
-              ? "no successor of it is listed"
-              : `token${successors.length > 1 ? "s" : ""} ${describeTokens(successors)} may be its successor, made for whoever reset it, and ${successors.length > 1 ? "are" : "is"} left alone: ${leftoverAdvice(olds.accountId)}`;
-    ctx.notify(
-        aboutResource(
-            label(olds, inputs),
-            `token ${resetTokenId} was reset outside Pulumi, so new token ${issued.id} is issued in its place; ${named}`,
-        ),
-    );
-    return issued;
-}
-
-/**
- * The one exception to "touch only what the state holds": this process sent the reset and lost its
- * answer, and the old token now carrying an expiry shows the reset happened, so its successor
- * exists and nobody holds its value. When exactly one token fits, it is renewed (so no live token is
- * left whose value nobody holds); with more than one, none is touched and a new token is issued.
- */
-async function recoverOwnLostReset(
-    ctx: OperationContext,
-    olds: ApiTokenState,
-    inputs: ApiTokenInputs,
-    watermark: number,
-    failure: MailtrapApiError,
-): Promise<IssuedApiToken> {
-    const candidates = await possibleSuccessors(ctx, olds, watermark);
-    if (candidates.length === 1) {
-        ctx.notify(
-            aboutResource(
-                label(olds, inputs),
-                `${failure.message}; token ${olds.tokenId} had been reset by this update, so its successor ${candidates[0].id} is reset to obtain a value`,
-            ),
-        );
-        return resetHeldToken(ctx, olds.accountId, candidates[0].id);
-    }
-    const issued = await issueToken(ctx, inputs);
-    ctx.notify(
-        aboutResource(
-            label(olds, inputs),
-            `${failure.message}; token ${olds.tokenId} had been reset, and ${
-                candidates.length === 0
-                    ? "no successor of it is listed"
-                    : `tokens ${describeTokens(candidates)} could each be its successor, so none is touched`
-            }; new token ${issued.id} is issued in its place${candidates.length > 1 ? `: ${leftoverAdvice(olds.accountId)}` : ""}`,
-        ),
-    );
-    return issued;
-}
-
-/** Tokens that could be a reset token's successor: same name and permissions, no expiry, a later id, not held here. */
-async function possibleSuccessors(ctx: OperationContext, olds: ApiTokenState, after: number): Promise<ApiTokenInfo[]> {
-    const tokens = await ctx.client.listTokens(olds.accountId);
-    return tokens.filter(
-        (t) =>
-            t.id > after &&
-            !isHeld(t.id) &&
-            t.name === olds.name &&
-            t.expiresAt === null &&
-            samePermissions(t.resources, olds.resources ?? []),
-    );
-}
-
-function label(olds: ApiTokenState, inputs: ApiTokenInputs): string {
-    return describeResource(inputs.__resourceName, olds.name, olds.tokenId);
 }

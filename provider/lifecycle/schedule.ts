@@ -1,4 +1,5 @@
 import { ApiTokenState, RotationCauseName, RotationRecord } from "../types";
+import { instantOf, sameInstant } from "./values";
 
 /**
  * When a token is renewed and retired, as pure rules of time: rolling expiry (`expiresInDays`),
@@ -39,12 +40,44 @@ export function declaresExpiry(inputs: ScheduleInputs): boolean {
     return (typeof inputs.expiresAt === "string" && inputs.expiresAt !== "") || typeof inputs.expiresInDays === "number";
 }
 
-/** The expiry of a token issued now: the fixed one, `now + expiresInDays`, or null for never. */
+/**
+ * The expiry of a token issued now: the fixed one, `now + expiresInDays` (in whole seconds, as the API
+ * may answer), or null for never. Every create and reset sends it: a request without one gets the
+ * API's default of one year.
+ */
 export function expiryForNewToken(inputs: ScheduleInputs, now: number): string | null {
     if (typeof inputs.expiresAt === "string" && inputs.expiresAt !== "") {
         return inputs.expiresAt;
     }
-    return typeof inputs.expiresInDays === "number" ? new Date(now + inputs.expiresInDays * DAY_MS).toISOString() : null;
+    if (typeof inputs.expiresInDays !== "number") {
+        return null;
+    }
+    return new Date(Math.floor((now + inputs.expiresInDays * DAY_MS) / 1_000) * 1_000).toISOString();
+}
+
+/**
+ * How a live token's expiry differs from what the program declares, or undefined when it does not:
+ * for `expiresAt`, another instant (to the second); for no declared expiry, any expiry; for
+ * `expiresInDays`, none, or later than `issuedAt + expiresInDays`.
+ */
+export function expiryMismatch(declared: ScheduleInputs, issuedAt: number, liveExpiresAt: string | null): string | undefined {
+    const live = instantOf(liveExpiresAt);
+    const shown = liveExpiresAt ?? "never";
+    if (typeof declared.expiresAt === "string" && declared.expiresAt !== "") {
+        return sameInstant(liveExpiresAt, declared.expiresAt)
+            ? undefined
+            : `it expires ${shown}, not at the declared ${declared.expiresAt}`;
+    }
+    if (typeof declared.expiresInDays === "number") {
+        const latest = issuedAt + declared.expiresInDays * DAY_MS;
+        if (live === null) {
+            return `it never expires, but expiresInDays is ${declared.expiresInDays}`;
+        }
+        return live - latest >= 1_000
+            ? `it expires ${shown}, later than ${declared.expiresInDays} days after it was issued (${new Date(latest).toISOString()})`
+            : undefined;
+    }
+    return live === null ? undefined : `it expires ${shown}, but the program declares no expiry`;
 }
 
 /**

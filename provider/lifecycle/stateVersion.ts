@@ -1,17 +1,19 @@
 import { ApiTokenState } from "../types";
+import { upgradeToVersion3 } from "./stateVersion3";
 
 /**
  * The shape version of the outputs this release writes. A state outlives every release, so each
  * release reads every earlier version: a change of the outputs' shape bumps this, adds the upgrader
  * from the previous version below, and adds a golden state fixture (tests/fixtures/states).
  */
-export const STATE_VERSION = 2;
+export const STATE_VERSION = 3;
 
 /**
  * UPGRADERS[v] turns a state of version v into version v + 1. Version 0 is a state without
  * `stateVersion`, written before it existed; its shape is that of version 1. Version 2 adds the
  * rotation evidence (none is known for what came before) and how the previous token ends (a
- * version 1 previous token always came from a reset).
+ * version 1 previous token always came from a reset). Version 3 adds the expiry recorded at issue
+ * (see stateVersion3.ts).
  */
 const UPGRADERS: ReadonlyArray<(state: Record<string, unknown>) => Record<string, unknown>> = [
     (state) => ({ ...state, stateVersion: 1 }),
@@ -23,6 +25,7 @@ const UPGRADERS: ReadonlyArray<(state: Record<string, unknown>) => Record<string
         ...(state.previousTokenId !== undefined ? { previousTokenRetiredBy: "expiry" } : {}),
         stateVersion: 2,
     }),
+    upgradeToVersion3,
 ];
 
 /** The stored outputs in the shape this release works with; refuses a state from a newer release. */

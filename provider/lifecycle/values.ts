@@ -20,13 +20,19 @@ export function samePermissions(a: unknown, b: unknown): boolean {
     return canonicalPermissions(a) === canonicalPermissions(b);
 }
 
-/** The one rule for "same instant": two spellings of one moment are the same; absent and null mean never. */
+/**
+ * The one rule for "same instant": two spellings of one moment are the same, to the second (the API
+ * may answer in whole seconds, or with a "+00:00" offset); absent and null mean never.
+ */
 export function sameInstant(a: unknown, b: unknown): boolean {
-    return instantOf(a) === instantOf(b);
+    const [x, y] = [instantOf(a), instantOf(b)];
+    return x === null || y === null ? x === y : Math.abs(x - y) < 1_000;
 }
 
-function instantOf(value: unknown): number | null {
-    return typeof value === "string" ? Date.parse(value) : null;
+/** Milliseconds of an instant, or null for never (absent, null, or not a date). */
+export function instantOf(value: unknown): number | null {
+    const ms = typeof value === "string" ? Date.parse(value) : NaN;
+    return Number.isNaN(ms) ? null : ms;
 }
 
 function canonicalPermissions(value: unknown): string {

@@ -24,7 +24,7 @@ export { DYNAMIC_TYPE, NATIVE_TYPE };
 export const NATIVE_PROVIDER_TYPE = "pulumi:providers:mailtrap";
 const DYNAMIC_PROVIDER_TYPE = "pulumi:providers:pulumi-nodejs";
 /** Keys the dynamic resource keeps in state that the native one never writes. */
-const DYNAMIC_ONLY_KEYS = ["__provider", "__resourceName"];
+const DYNAMIC_ONLY_KEYS = ["__provider", "__resourceName", "__resourceKey"];
 
 /** The fields of a resource in a version 3 deployment this command knows (CLI v3.274.1's apitype.ResourceV3). */
 const KNOWN_FIELDS = new Set([

@@ -69,12 +69,22 @@ const OUTPUTS: Record<(typeof API_TOKEN_OUTPUT_NAMES)[number], Property> = {
         type: "string",
         description: "When the live token's value stops working, as the API last reported it; null when never.",
     },
+    issuedExpiresAt: {
+        type: "string",
+        description:
+            "The live token's expiry as the API reported it when the token was issued (null: never); a live expiry that moved away from it means the token was reset outside Pulumi.",
+    },
+    tokenGone: {
+        type: "boolean",
+        description:
+            "True only when a refresh found the live token deleted while a previous token was still to be deleted: the next update issues a new token and deletes the previous one.",
+    },
     previousTokenId: { type: "integer", description: "After a rotation: the replaced token, still valid during its grace period." },
     previousTokenExpiresAt: { type: "string", description: "After a rotation: when the replaced token stops working (ISO 8601)." },
     previousTokenRetiredBy: {
         type: "string",
         description:
-            'How the previous token ends: "expiry" (reset: the API expires it) or "delete" (renewed: deleted after its grace, or by destroy).',
+            'How the previous token ends: "expiry" (reset: the API expires it) or "delete" (a new token took its place: deleted after its grace, or by destroy).',
     },
     rotationCount: { type: "integer", description: "Renewals of the value since the resource was created." },
     nextRotationAt: { type: "string", description: "When the schedule renews the value (ISO 8601); null without a schedule." },
