@@ -3,8 +3,9 @@
  * to the same `ApiTokenProvider` the dynamic provider's stored copy calls (provider/provider.ts),
  * and the function to `getApiTokens` (provider/getApiTokens.ts). What it adds is the wire: settings
  * from Configure, secrets unwrapped on the way in and marked on the way out (./wire), the
- * resource's name from its URN, one-line errors, and the lifecycle's lines sent to the engine with
- * the resource's URN (./lineSink).
+ * resource's name and URN as hidden inputs, `ignoreChanges` (./ignoreChanges), no request in a
+ * preview (./preview), one-line errors (carrying what a failed step issued, ./initFailure), and the
+ * lifecycle's lines sent to the engine with the resource's URN (./lineSink).
  */
 import * as grpc from "@grpc/grpc-js";
 import * as emptyproto from "google-protobuf/google/protobuf/empty_pb";
@@ -16,6 +17,9 @@ import type * as pulumi from "@pulumi/pulumi";
 import { ApiTokenProvider } from "../provider";
 import { SETTINGS } from "../settings";
 import { LineSink } from "./lineSink";
+import { withIgnoredChanges } from "./ignoreChanges";
+import { initFailedError, issuedBeforeFailure, secretValues } from "./initFailure";
+import { previewCreateOutputs, previewUpdateOutputs } from "./preview";
 import { GET_API_TOKENS, packageSchema } from "./schema";
 import { packageVersion } from "./version";
 import { configLookup, incoming, nameFromUrn, outgoing, Props, scrub, secretKeys, unwrapSecrets } from "./wire";
@@ -60,26 +64,42 @@ export class NativeProviderService {
         return credential ? [credential] : [];
     }
 
-    /** One line, no stack, no secret. */
-    private failure(error: unknown): grpc.ServiceError {
+    /**
+     * One line, no stack, no secret. When a create or update fails after it issued a token, the
+     * error carries the resource's id and outputs: they go back marked with `outputSecrets`, as
+     * the step's answer would have marked them, so that the engine keeps the token in state.
+     */
+    private failure(error: unknown, outputSecrets?: Set<string>): grpc.ServiceError {
         const raw = error instanceof Error ? error.message : String(error);
-        const line = scrub(raw.split("\n")[0].trim() || "mailtrap: the operation failed", this.knownSecrets());
+        const issued = outputSecrets ? issuedBeforeFailure(error) : undefined;
+        const secrets = [...this.knownSecrets(), ...(issued ? secretValues(issued.properties, outputSecrets) : [])];
+        const line = scrub(raw.split("\n")[0].trim() || "mailtrap: the operation failed", secrets);
+        if (issued) return initFailedError(line, issued.id, outgoing(issued.properties, outputSecrets));
         return { code: grpc.status.UNKNOWN, details: line, message: line, name: "Error", metadata: new grpc.Metadata() };
     }
 
-    private async answer<T>(urn: string, callback: Callback<T>, work: () => Promise<T>): Promise<void> {
+    private async answer<T>(urn: string, callback: Callback<T>, work: () => Promise<T>, outputSecrets?: Set<string>): Promise<void> {
         let result: T;
         try {
             result = await this.sink.run(urn, work);
         } catch (error) {
-            callback(this.failure(error));
+            callback(this.failure(error, outputSecrets));
             return;
         }
         callback(null, result);
     }
 
-    /** The lifecycle's inputs: secrets unwrapped, the resource named from its URN. */
+    /**
+     * The lifecycle's inputs: secrets unwrapped, the resource named from its URN (for the lines it
+     * prints) and keyed by the URN itself (two resources may share a name under different parents).
+     * Both hidden keys start with "__", so `outgoing` never returns them to the engine.
+     */
     private inputsFor(urn: string, props: Props): Props {
+        return { ...this.namedInputs(urn, props), ...(urn ? { __resourceKey: urn } : {}) };
+    }
+
+    /** Check's inputs: validation accepts only the hidden keys it knows, and needs no resource key. */
+    private namedInputs(urn: string, props: Props): Props {
         const name = nameFromUrn(urn);
         return { ...(unwrapSecrets(props) as Props), ...(name ? { __resourceName: name } : {}) };
     }
@@ -132,7 +152,7 @@ export class NativeProviderService {
         await this.answer(req.getUrn(), callback, async () => {
             const olds = incoming(req.getOlds());
             const news = incoming(req.getNews());
-            const result = await this.provider.check(unwrapSecrets(olds) as Props, this.inputsFor(req.getUrn(), news));
+            const result = await this.provider.check(unwrapSecrets(olds) as Props, this.namedInputs(req.getUrn(), news));
             const resp = new provproto.CheckResponse().setInputs(outgoing(result.inputs as Props, secretKeys(news)));
             resp.setFailuresList(
                 (result.failures ?? []).map((f) => new provproto.CheckFailure().setProperty(String(f.property)).setReason(f.reason)),
@@ -147,8 +167,9 @@ export class NativeProviderService {
     ): Promise<void> {
         const req = call.request;
         await this.answer(req.getUrn(), callback, async () => {
-            const olds = unwrapSecrets(incoming(req.getOlds())) as never;
-            const result = await this.provider.diff(req.getId(), olds, this.inputsFor(req.getUrn(), incoming(req.getNews())));
+            const olds = unwrapSecrets(incoming(req.getOlds())) as Props;
+            const news = withIgnoredChanges(this.inputsFor(req.getUrn(), incoming(req.getNews())), olds, req.getIgnorechangesList());
+            const result = await this.provider.diff(req.getId(), olds as never, news);
             const changes =
                 result.changes === true
                     ? provproto.DiffResponse.DiffChanges.DIFF_SOME
@@ -167,11 +188,21 @@ export class NativeProviderService {
         callback: Callback<provproto.CreateResponse>,
     ): Promise<void> {
         const req = call.request;
-        await this.answer(req.getUrn(), callback, async () => {
-            const props = incoming(req.getProperties());
-            const result = await this.provider.create(this.inputsFor(req.getUrn(), props));
-            return new provproto.CreateResponse().setId(result.id).setProperties(outgoing(result.outs as Props, secretKeys(props)));
-        });
+        const props = incoming(req.getProperties());
+        const outputSecrets = secretKeys(props);
+        await this.answer(
+            req.getUrn(),
+            callback,
+            async () => {
+                if (req.getPreview()) {
+                    const outputs = previewCreateOutputs(unwrapSecrets(props) as Props);
+                    return new provproto.CreateResponse().setId("").setProperties(outgoing(outputs, outputSecrets));
+                }
+                const result = await this.provider.create(this.inputsFor(req.getUrn(), props));
+                return new provproto.CreateResponse().setId(result.id).setProperties(outgoing(result.outs as Props, outputSecrets));
+            },
+            outputSecrets,
+        );
     }
 
     async read(
@@ -197,12 +228,22 @@ export class NativeProviderService {
         callback: Callback<provproto.UpdateResponse>,
     ): Promise<void> {
         const req = call.request;
-        await this.answer(req.getUrn(), callback, async () => {
-            const olds = incoming(req.getOlds());
-            const news = incoming(req.getNews());
-            const result = await this.provider.update(req.getId(), unwrapSecrets(olds) as never, this.inputsFor(req.getUrn(), news));
-            return new provproto.UpdateResponse().setProperties(outgoing(result.outs as Props, secretKeys(olds, news)));
-        });
+        const olds = incoming(req.getOlds());
+        const news = incoming(req.getNews());
+        const outputSecrets = secretKeys(olds, news);
+        await this.answer(
+            req.getUrn(),
+            callback,
+            async () => {
+                if (req.getPreview()) {
+                    const outputs = previewUpdateOutputs(unwrapSecrets(olds) as Props, unwrapSecrets(news) as Props);
+                    return new provproto.UpdateResponse().setProperties(outgoing(outputs, outputSecrets));
+                }
+                const result = await this.provider.update(req.getId(), unwrapSecrets(olds) as never, this.inputsFor(req.getUrn(), news));
+                return new provproto.UpdateResponse().setProperties(outgoing(result.outs as Props, outputSecrets));
+            },
+            outputSecrets,
+        );
     }
 
     async delete(

@@ -1,0 +1,102 @@
+import * as grpc from "@grpc/grpc-js";
+import * as provproto from "@pulumi/pulumi/proto/provider_pb";
+import * as statusproto from "@pulumi/pulumi/proto/status_pb";
+import { ApiTokenProvider } from "../../provider/provider";
+import { call, checkAndCreate, checkChanged, NativeProvider, plain, SECRET, SIG, startNativeProvider, urnOf } from "./nativeService";
+
+/**
+ * A create or update that issued a token and then failed throws an error carrying the resource's
+ * id and outputs (provider/provider.ts). The native provider hands them to the engine as the
+ * engine keeps them: a `pulumirpc.ErrorResourceInitFailed` in the status details.
+ */
+const ISSUED_VALUE = "issued-token-value-7f3a";
+
+/** The error ApiTokenProvider throws after it issued token 777 and a later step failed. */
+function failureAfterIssue(): Error {
+    return Object.assign(new Error(`mailtrap: deleting old token 5 failed (503) after issuing ${ISSUED_VALUE}\n    at rotate.ts:1`), {
+        id: "777",
+        properties: { name: "issued", tokenId: 777, token: ISSUED_VALUE, last4Digits: "7f3a", __provider: "serialized-provider" },
+    });
+}
+
+/** What the engine reads from a failed call's `grpc-status-details-bin` trailer. */
+function initFailureOf(error: grpc.ServiceError) {
+    const [bytes] = error.metadata?.get("grpc-status-details-bin") ?? [];
+    if (bytes === undefined) return undefined;
+    const status = statusproto.Status.deserializeBinary(new Uint8Array(bytes as Buffer));
+    const [detail] = status.getDetailsList();
+    const failure = detail.unpack(provproto.ErrorResourceInitFailed.deserializeBinary, "pulumirpc.ErrorResourceInitFailed");
+    return failure && { status, id: failure.getId(), properties: plain(failure.getProperties()), reasons: failure.getReasonsList() };
+}
+
+async function failedCall(work: Promise<unknown>): Promise<grpc.ServiceError> {
+    const error = await work.then(
+        () => undefined,
+        (e: grpc.ServiceError) => e,
+    );
+    if (!error) throw new Error("the call succeeded");
+    return error;
+}
+
+describe("a native create or update that fails after it issued a token", () => {
+    let provider: NativeProvider;
+
+    beforeAll(async () => {
+        provider = await startNativeProvider();
+    });
+
+    afterAll(async () => {
+        await provider.stop();
+    });
+
+    afterEach(() => {
+        jest.restoreAllMocks();
+    });
+
+    it("fails Create with ErrorResourceInitFailed holding the id and outputs, token secret, no __provider", async () => {
+        jest.spyOn(ApiTokenProvider.prototype, "create").mockRejectedValueOnce(failureAfterIssue());
+
+        const error = await failedCall(checkAndCreate(provider.client, urnOf("init-failed-create"), { name: "issued" }));
+
+        const failure = initFailureOf(error);
+        expect(failure).toMatchObject({ id: "777", properties: { name: "issued", tokenId: 777, last4Digits: "7f3a" } });
+        expect(failure!.properties.token).toEqual({ [SIG]: SECRET, value: ISSUED_VALUE });
+        expect(failure!.properties.__provider).toBeUndefined();
+    });
+
+    it("fails Update with ErrorResourceInitFailed holding the id and outputs, token secret", async () => {
+        const urn = urnOf("init-failed-update");
+        const { created } = await checkAndCreate(provider.client, urn, { name: "issued", rotate: "v1" });
+        const olds = created.getProperties()!;
+        const news = await checkChanged(provider.client, urn, olds, { name: "issued", rotate: "v2" });
+        jest.spyOn(ApiTokenProvider.prototype, "update").mockRejectedValueOnce(failureAfterIssue());
+
+        const error = await failedCall(
+            call(provider.client, "update", new provproto.UpdateRequest().setUrn(urn).setId(created.getId()).setOlds(olds).setNews(news)),
+        );
+
+        const failure = initFailureOf(error);
+        expect(failure).toMatchObject({ id: "777", properties: { tokenId: 777 } });
+        expect(failure!.properties.token).toEqual({ [SIG]: SECRET, value: ISSUED_VALUE });
+    });
+
+    it("says why in one line, without the issued value, as the status message and the one reason", async () => {
+        jest.spyOn(ApiTokenProvider.prototype, "create").mockRejectedValueOnce(failureAfterIssue());
+
+        const error = await failedCall(checkAndCreate(provider.client, urnOf("init-failed-line"), { name: "issued" }));
+
+        const line = "mailtrap: deleting old token 5 failed (503) after issuing [secret]";
+        expect(error.details).toBe(line);
+        expect(initFailureOf(error)!.reasons).toEqual([line]);
+        expect(initFailureOf(error)!.status.getMessage()).toBe(line);
+    });
+
+    it("carries no resource when the error carries no id", async () => {
+        jest.spyOn(ApiTokenProvider.prototype, "create").mockRejectedValueOnce(new Error("mailtrap: the API refused the token (422)"));
+
+        const error = await failedCall(checkAndCreate(provider.client, urnOf("failed-without-issue"), { name: "issued" }));
+
+        expect(error.details).toBe("mailtrap: the API refused the token (422)");
+        expect(initFailureOf(error)).toBeUndefined();
+    });
+});
