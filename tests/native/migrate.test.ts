@@ -110,7 +110,8 @@ describe("mailtrap-migrate-state: dynamic ApiToken to native mailtrap:index:ApiT
                 rotationCount: 0,
                 rotationHistory: [],
                 nextRotationAt: null,
-                stateVersion: 2,
+                issuedExpiresAt: null,
+                stateVersion: 3,
             },
             parent: STACK_URN,
             provider: `${NATIVE_PROVIDER}::${NEW_ID}`,
@@ -208,7 +209,8 @@ describe("mailtrap-migrate-state: dynamic ApiToken to native mailtrap:index:ApiT
             rotationHistory: [],
             nextRotationAt: null,
             previousTokenRetiredBy: "expiry",
-            stateVersion: 2,
+            issuedExpiresAt: null,
+            stateVersion: 3,
         });
     });
 
