@@ -73,7 +73,7 @@ describe("error mapping", () => {
 
         expect(error.status).toBe(422);
         expect(error.message).toContain(`reset API token ${seeded.id} in account ${accountId}`);
-        expect(error.message).toContain("token has an expiration set and cannot be reset");
+        expect(error.message).toContain("token has already been reset and cannot be reset again");
     });
 
     test("the message stays one line when the API's message spans several lines", async () => {

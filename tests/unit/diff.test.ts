@@ -14,9 +14,14 @@ const RESOURCES = [
     { resourceType: "inbox" as const, resourceId: 7, accessLevel: "viewer" as const },
 ];
 
-/** The outputs recorded for a live token without an expiry. */
+/**
+ * The outputs recorded for a live token without an expiry. Its expiry at issue is the live one unless
+ * a test says otherwise (an expiry that moved from it is a reset made outside Pulumi).
+ */
 function olds(overrides: Partial<ApiTokenState> = {}): Partial<ApiTokenState> {
+    const valueExpiresAt = "valueExpiresAt" in overrides ? (overrides.valueExpiresAt ?? null) : (overrides.expiresAt ?? null);
     return {
+        issuedExpiresAt: valueExpiresAt,
         name: "ci-token",
         accountId: 42,
         resources: RESOURCES,
@@ -26,7 +31,7 @@ function olds(overrides: Partial<ApiTokenState> = {}): Partial<ApiTokenState> {
         last4Digits: "alue",
         createdBy: "ci",
         issuedAt: ISSUED_AT,
-        valueExpiresAt: null,
+        valueExpiresAt,
         ...overrides,
     };
 }
@@ -276,25 +281,87 @@ describe("diffApiToken", () => {
         });
     });
 
-    describe("a token reset outside Pulumi", () => {
-        it("rotates when the live value has an expiry but the token was declared without one", () => {
-            const valueExpiresAt = "2026-01-03T00:00:00.000Z";
-            const diff = diffApiToken(olds({ expiresAt: null, valueExpiresAt }), news(), NOW);
+    describe("a token reset outside Pulumi: its live expiry moved from the one recorded at issue", () => {
+        const movedTo = "2026-01-03T00:00:00.000Z";
+
+        it("rotates a token issued without expiry whose live token now has one", () => {
+            const diff = diffApiToken(olds({ valueExpiresAt: movedTo, issuedExpiresAt: null }), news(), NOW);
             expect(diff.changes).toBe(true);
             expect(diff.replaces).toEqual([]);
-            expect(diff.rotation).toEqual({ kind: "reset-outside", valueExpiresAt });
+            expect(diff.rotation).toEqual({ kind: "reset-outside", valueExpiresAt: movedTo });
         });
 
-        it("explains the out-of-band reset in a notice", () => {
-            const diff = diffApiToken(olds({ valueExpiresAt: "2026-01-03T00:00:00.000Z" }), news(), NOW);
+        it("rotates a token issued with an expiry whose live expiry moved earlier", () => {
+            const issued = "2026-04-01T00:00:00.000Z";
+            const diff = diffApiToken(
+                olds({ expiresInDays: 90, valueExpiresAt: movedTo, issuedExpiresAt: issued }),
+                news({ expiresInDays: 90 }),
+                NOW,
+            );
+            expect(diff.rotation).toEqual({ kind: "reset-outside", valueExpiresAt: movedTo });
+        });
+
+        it("explains the out-of-band reset in a notice naming the moved expiry", () => {
+            const diff = diffApiToken(olds({ valueExpiresAt: movedTo, issuedExpiresAt: null }), news(), NOW);
             expect(diff.notices).toHaveLength(1);
             expect(diff.notices[0]).toMatch(/reset outside Pulumi/);
-            expect(diff.notices[0]).toContain("2026-01-03T00:00:00.000Z");
+            expect(diff.notices[0]).toContain(movedTo);
         });
 
-        it("does not rotate a token whose value expiry is its declared expiry", () => {
-            const expiresAt = "2027-01-01T00:00:00.000Z";
-            const diff = diffApiToken(olds({ expiresAt, valueExpiresAt: expiresAt }), news({ expiresAt }), NOW);
+        it("does not take an expiry the token was issued with for a reset outside", () => {
+            const oneYear = "2027-01-01T00:00:00.000Z";
+            const diff = diffApiToken(olds({ valueExpiresAt: oneYear, issuedExpiresAt: oneYear }), news(), NOW);
+            expect(diff.rotation?.kind).not.toBe("reset-outside");
+        });
+
+        it("compares instants, not spellings: whole seconds and a +00:00 offset are the same expiry", () => {
+            const diff = diffApiToken(
+                olds({
+                    expiresAt: "2027-01-01T00:00:00Z",
+                    valueExpiresAt: "2027-01-01T00:00:00+00:00",
+                    issuedExpiresAt: "2027-01-01T00:00:00.400Z",
+                }),
+                news({ expiresAt: "2027-01-01T00:00:00.000Z" }),
+                NOW,
+            );
+            expect(diff.changes).toBe(false);
+        });
+    });
+
+    describe("a live expiry other than the one the program declares is renewed with the declared one", () => {
+        it("renews a token declared without expiry that has one (a one-year default)", () => {
+            const oneYear = "2027-01-01T00:00:00.000Z";
+            const diff = diffApiToken(olds({ valueExpiresAt: oneYear }), news(), NOW);
+            expect(diff.changes).toBe(true);
+            expect(diff.rotation).toMatchObject({ kind: "expiry-mismatch" });
+            expect(diff.notices[0]).toMatch(
+                /will rotate: it expires 2027-01-01T00:00:00.000Z, but the program declares no expiry: renewed with the declared expiry/,
+            );
+        });
+
+        it("renews a token whose expiry is another instant than the declared expiresAt", () => {
+            const diff = diffApiToken(
+                olds({ expiresAt: "2027-06-01T00:00:00.000Z", valueExpiresAt: "2027-06-01T00:00:05.000Z" }),
+                news({ expiresAt: "2027-06-01T00:00:00.000Z" }),
+                NOW,
+            );
+            expect(diff.rotation).toMatchObject({ kind: "expiry-mismatch" });
+        });
+
+        it("renews a rolling token that never expires", () => {
+            const diff = diffApiToken(olds({ expiresInDays: 30, valueExpiresAt: null }), news({ expiresInDays: 30 }), NOW);
+            expect(diff.rotation).toMatchObject({ kind: "expiry-mismatch" });
+        });
+
+        it("renews a rolling token whose expiry lies later than issuedAt + expiresInDays (the lifetime was lowered)", () => {
+            const ninety = new Date(daysAfterIssue(90)).toISOString();
+            const diff = diffApiToken(olds({ expiresInDays: 90, valueExpiresAt: ninety }), news({ expiresInDays: 30 }), NOW);
+            expect(diff.rotation).toMatchObject({ kind: "expiry-mismatch" });
+        });
+
+        it("keeps a rolling token whose expiry lies within its lifetime (the lifetime was raised)", () => {
+            const thirty = new Date(daysAfterIssue(30)).toISOString();
+            const diff = diffApiToken(olds({ expiresInDays: 30, valueExpiresAt: thirty }), news({ expiresInDays: 90 }), NOW);
             expect(diff.changes).toBe(false);
         });
     });

@@ -21,7 +21,9 @@ const iso = (ms: number) => new Date(ms).toISOString();
 
 /** A 90-day rolling token issued at T0. */
 function rolling(overrides: Partial<ApiTokenState> = {}): Partial<ApiTokenState> {
+    const valueExpiresAt = overrides.valueExpiresAt ?? iso(at(90));
     return {
+        issuedExpiresAt: valueExpiresAt,
         name: "ci",
         accountId: 3229,
         resources: [],
@@ -31,7 +33,7 @@ function rolling(overrides: Partial<ApiTokenState> = {}): Partial<ApiTokenState>
         token: "value",
         last4Digits: "alue",
         issuedAt: iso(T0),
-        valueExpiresAt: iso(at(90)),
+        valueExpiresAt,
         rotationCount: 0,
         rotationHistory: [],
         ...overrides,
@@ -89,11 +91,19 @@ describe("a 90-day rolling token in preview", () => {
         expect(diffApiToken(rolling(), news, at(91)).rotation).toEqual({ kind: "expiry", expiredAt: iso(at(90)) });
     });
 
-    it("a change of expiresInDays alone is no change, and the preview says when it applies", () => {
-        const diff = diffApiToken(rolling(), { ...news, expiresInDays: 30 }, at(10));
+    it("a raised expiresInDays alone is no change, and the preview says when it applies", () => {
+        const diff = diffApiToken(rolling(), { ...news, expiresInDays: 120 }, at(10));
         expect(diff.changes).toBe(false);
         expect(diff.notices).toEqual([
-            'mailtrap: ApiToken "ci-sending" (Mailtrap token "ci" 40001): expiresInDays changed from 90 to 30; the new lifetime applies at the next renewal',
+            'mailtrap: ApiToken "ci-sending" (Mailtrap token "ci" 40001): expiresInDays changed from 90 to 120; the new lifetime applies at the next renewal',
+        ]);
+    });
+
+    it("a lowered expiresInDays renews a token that would outlive it, saying so", () => {
+        const diff = diffApiToken(rolling(), { ...news, expiresInDays: 30 }, at(10));
+        expect(diff).toMatchObject({ changes: true, rotation: { kind: "expiry-mismatch" } });
+        expect(diff.notices).toEqual([
+            `mailtrap: ApiToken "ci-sending" (Mailtrap token "ci" 40001) will rotate: it expires ${iso(at(90))}, later than 30 days after it was issued (${iso(at(30))}): renewed with the declared expiry`,
         ]);
     });
 
@@ -103,7 +113,7 @@ describe("a 90-day rolling token in preview", () => {
         const diff = diffApiToken(olds, news, at(1));
         expect(diff).toMatchObject({ changes: true, replaces: [], retiresPrevious: true });
         expect(diff.notices).toEqual([
-            'mailtrap: ApiToken "ci-sending" (Mailtrap token "ci" 40001) retires previous token 40000, grace ended',
+            'mailtrap: ApiToken "ci-sending" (Mailtrap token "ci" 40001) retires previous token 40000, grace ended: it is deleted',
         ]);
     });
 
