@@ -1,139 +1,124 @@
-import { execFileSync, spawn } from "child_process";
+import { execFileSync } from "child_process";
 import * as fs from "fs";
-import * as net from "net";
 import * as os from "os";
 import * as path from "path";
 import { repoRoot } from "./harness/captureProgram";
+import {
+    Block,
+    COMMAND_LANGS,
+    DOCS_DIR,
+    README,
+    SCRIPT_PRELUDE,
+    backgroundLines,
+    copyWorkingTree,
+    docsPages,
+    freePort,
+    markdownBlocks,
+    pluginPlatform,
+    readmeBlocks,
+    runScript,
+} from "./readme/blocks";
 import { cliEnvironment, findPulumiCli } from "./support/pulumiCli";
 
 /**
- * The README's install steps, run as a new user would run them, from the README's own code blocks:
- * each block whose fence says `readme-test` is taken in order, so the instructions and this test
- * cannot drift apart. `readme-test=pack` and `readme-test=consumer` blocks run in one bash session
- * (their `cd`s and `export`s carry on), `readme-test file=NAME` blocks are written to NAME,
- * `readme-test=background` starts its command in the background and waits for it to listen, and
- * `readme-test=pulumi` blocks run when the Pulumi CLI of `npm run test:e2e` is on this machine.
+ * The README's install steps and the commands of `docs/*.md`, run as a new user would run them,
+ * from their own code blocks, so the instructions and this test cannot drift apart (the fence
+ * markers are listed in docs/testing.md). The README's blocks run in order in one bash session:
+ * `pack` and `consumer` blocks (their `cd`s and `export`s carry on), `file=NAME` blocks written to
+ * NAME, `background` started in the background and awaited until it listens, `pulumi` blocks when
+ * the Pulumi CLI of `npm run test:e2e` is on this machine, `clone` blocks in the clone once the
+ * `pack` block built it, `plugin` blocks there with the CLI. The `git` block runs in a test of its
+ * own; `not-run` blocks carry their reason. Each docs page's runnable blocks then run in a session
+ * of their own, beside the README's clone and project.
  *
  * What stands in for the world: a copy of this working tree (its tracked and new files) for
  * `git clone <repository URL>`, a local git repository of it for the git URL, a free port for 8025,
- * and a HOME of its own for `pulumi login --local` (npm keeps the real cache and user config, and
- * prefers the cache: packages come from the registry only when the cache lacks them).
+ * this machine's `<os>-<arch>` for `linux-amd64`, and a HOME of its own for `pulumi login --local`
+ * (npm keeps the real cache and user config, and prefers the cache: packages come from the
+ * registry only when the cache lacks them). README_TEST_PULUMI_VERSION runs the steps with another
+ * `@pulumi/pulumi` in place of 3.248.0.
  */
 
-interface Block {
-    kind: "pack" | "consumer" | "background" | "pulumi" | "file" | "git";
-    file?: string;
-    body: string;
-}
-
-const README = path.join(repoRoot(), "README.md");
 const CLONE_LINE = "git clone <repository URL> pulumi-mailtrap-tokens";
 const GIT_URL = "git+https://<host>/<owner>/pulumi-mailtrap-tokens.git#<tag or commit>";
 const README_PORT = "8025";
+const README_PLATFORM = "linux-amd64";
+const CLONE_DIR = "pulumi-mailtrap-tokens";
+const PROJECT_DIR = "mailtrap-tokens";
 
-/** The README's marked blocks, in order. */
-export function readmeBlocks(text: string): Block[] {
-    const blocks: Block[] = [];
-    for (const match of text.matchAll(/^```\w+ readme-test(?:=(\w+))?(?: file=(\S+))?\n([\s\S]*?)^```$/gm)) {
-        const [, kind, file, body] = match;
-        if (file) blocks.push({ kind: "file", file, body });
-        else blocks.push({ kind: kind as Block["kind"], body });
-    }
-    return blocks;
+export { readmeBlocks } from "./readme/blocks";
+
+/** The substitutions every block gets: the port, the platform, the `@pulumi/pulumi` version under test. */
+function substitute(body: string, port: number): string {
+    let result = body.replaceAll(README_PORT, String(port)).replaceAll(README_PLATFORM, pluginPlatform());
+    const pulumiVersion = process.env.README_TEST_PULUMI_VERSION;
+    if (pulumiVersion) result = result.replaceAll("@pulumi/pulumi@3.248.0", `@pulumi/pulumi@${pulumiVersion}`);
+    return result;
 }
 
-function freePort(): Promise<number> {
-    return new Promise((resolve, reject) => {
-        const server = net.createServer();
-        server.once("error", reject);
-        server.listen(0, "127.0.0.1", () => {
-            const { port } = server.address() as net.AddressInfo;
-            server.close(() => resolve(port));
-        });
-    });
+/** Lines that run `body` in a subshell in `dir` (under the test's directory). */
+function inDir(dir: string, body: string): string[] {
+    return [`(`, `cd "$README_TEST_DIR/${dir}"`, body.replace(/\n$/, ""), `)`];
 }
 
-/** The working tree as a fresh clone would hold it: tracked and new files, nothing ignored (no node_modules, no bin). */
-function copyWorkingTree(to: string): void {
-    const root = repoRoot();
-    const files = execFileSync("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], { cwd: root, encoding: "utf8" })
-        .split("\0")
-        .filter((file) => file && fs.existsSync(path.join(root, file)));
-    for (const file of files) {
-        fs.mkdirSync(path.dirname(path.join(to, file)), { recursive: true });
-        fs.copyFileSync(path.join(root, file), path.join(to, file));
-    }
-}
-
-/** One bash script from the blocks; `stopBefore` leaves out the blocks of those kinds and everything after them. */
-function script(blocks: Block[], port: number, stopBefore: Block["kind"][]): string {
-    const lines = [
-        "set -euo pipefail",
-        // The background command's output goes to a log; this waits, bounded, for it to listen.
-        "readme_wait_listening() {",
-        "  for _ in $(seq 1 300); do",
-        '    grep -q "listening on" "$1" && return 0',
-        '    kill -0 "$2" 2>/dev/null || { echo "the background command exited:" >&2; cat "$1" >&2; return 1; }',
-        "    sleep 0.1",
-        "  done",
-        '  echo "the background command did not listen within 30 s:" >&2; cat "$1" >&2; return 1',
-        "}",
-    ];
+/** The README's session as one bash script; `skip` leaves out the blocks of those kinds. */
+function readmeScript(blocks: Block[], port: number, skip: Block["kind"][]): string {
+    // `clone` blocks need the clone the `pack` block builds: one before it runs right after it.
+    const packIndex = blocks.findIndex((b) => b.kind === "pack");
+    const early = blocks.filter((b, i) => b.kind === "clone" && i < packIndex);
+    const ordered = blocks.filter((b) => !early.includes(b)).flatMap((b) => (b.kind === "pack" ? [b, ...early] : [b]));
+    const lines = [...SCRIPT_PRELUDE];
     let background = 0;
-    for (const block of blocks) {
-        if (stopBefore.includes(block.kind)) break;
-        let body = block.body.replaceAll(README_PORT, String(port));
-        // README_TEST_PULUMI_VERSION runs the steps with another @pulumi/pulumi (how the oldest version accepted was checked).
-        const pulumiVersion = process.env.README_TEST_PULUMI_VERSION;
-        if (pulumiVersion) body = body.replaceAll("@pulumi/pulumi@3.248.0", `@pulumi/pulumi@${pulumiVersion}`);
+    for (const block of ordered) {
+        if (skip.includes(block.kind) || block.kind === "git" || block.kind === "not-run") continue;
+        const body = substitute(block.body, port);
         lines.push(`echo "::readme-test ${block.kind}${block.file ? ` ${block.file}` : ""}"`);
         if (block.kind === "file") {
             lines.push(`cat > ${JSON.stringify(block.file)} <<'README_TEST_EOF'`, body.replace(/\n$/, ""), "README_TEST_EOF");
         } else if (block.kind === "background") {
-            const log = `"$README_TEST_DIR/background-${++background}.log"`;
-            lines.push(`{ ${body.trim()} ; } > ${log} 2>&1 &`, `readme_wait_listening ${log} $!`);
+            lines.push(...backgroundLines(body, `"$README_TEST_DIR/background-${++background}.log"`));
         } else if (block.kind === "pack") {
             expect(body).toContain(CLONE_LINE);
-            lines.push(body.replace(CLONE_LINE, ": the test copied the working tree to pulumi-mailtrap-tokens"));
-        } else if (block.kind !== "git") {
+            lines.push(body.replace(CLONE_LINE, `: the test copied the working tree to ${CLONE_DIR}`));
+        } else if (block.kind === "clone" || block.kind === "plugin") {
+            lines.push(...inDir(CLONE_DIR, body));
+        } else {
             lines.push(body);
         }
     }
     return lines.join("\n") + "\n";
 }
 
-/** Runs a bash script in its own process group, killed (the group) when done or after `timeoutMs`. */
-function runScript(file: string, cwd: string, env: NodeJS.ProcessEnv, timeoutMs: number): Promise<{ code: number | null; output: string }> {
-    return new Promise((resolve, reject) => {
-        const child = spawn("bash", [file], { cwd, env, stdio: ["ignore", "pipe", "pipe"], detached: true });
-        let output = "";
-        child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString("utf8")));
-        child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString("utf8")));
-        const killGroup = (signal: NodeJS.Signals) => {
-            try {
-                process.kill(-child.pid!, signal);
-            } catch {
-                // already gone
-            }
-        };
-        const timer = setTimeout(() => killGroup("SIGKILL"), timeoutMs);
-        child.once("error", reject);
-        child.once("exit", (code) => {
-            clearTimeout(timer);
-            // The background emulator is still running in the group: stop it.
-            killGroup("SIGTERM");
-            resolve({ code, output });
-        });
-    });
+/** A docs page's runnable blocks as one bash script, each in the folder it names. */
+async function docsScript(page: string, blocks: Block[], skip: Block["kind"][]): Promise<string> {
+    const lines = [...SCRIPT_PRELUDE];
+    for (const [index, block] of blocks.entries()) {
+        if (skip.includes(block.kind) || block.kind === "not-run") continue;
+        // Each background command gets a port of its own: they run side by side until the script ends.
+        const body = substitute(block.body, await freePort());
+        lines.push(`echo "::readme-test ${page} ${block.kind} line ${block.line}"`);
+        if (block.kind === "background") {
+            lines.push(`cd "$README_TEST_DIR/${block.dir === "clone" ? CLONE_DIR : PROJECT_DIR}"`);
+            lines.push(...backgroundLines(body, `"$README_TEST_DIR/docs-${page}-${index}.log"`));
+        } else if (block.kind === "clone" || block.kind === "plugin") {
+            lines.push(...inDir(CLONE_DIR, body));
+        } else if (block.kind === "consumer" || block.kind === "pulumi") {
+            lines.push(...inDir(PROJECT_DIR, body));
+        } else {
+            throw new Error(`${page} line ${block.line}: readme-test=${block.kind} is for the README only`);
+        }
+    }
+    return lines.join("\n") + "\n";
 }
 
 const npmCache = execFileSync("npm", ["config", "get", "cache"], { encoding: "utf8" }).trim();
 const npmUserConfig = execFileSync("npm", ["config", "get", "userconfig"], { encoding: "utf8" }).trim();
 const cliDir = findPulumiCli();
 
-describe("the README's install steps", () => {
+describe("the README's install steps and the docs' commands", () => {
     const blocks = readmeBlocks(fs.readFileSync(README, "utf8"));
     let work: string;
+    let readmeRan = false;
 
     beforeAll(() => {
         work = fs.mkdtempSync(path.join(os.tmpdir(), "readme-test-"));
@@ -154,8 +139,9 @@ describe("the README's install steps", () => {
         npm_config_update_notifier: "false",
     });
 
-    it("are marked in the README: the pack, the project's files, the emulator and the Pulumi commands", () => {
+    it("are marked in the README: the demo, the pack, the project's files, the emulator, the Pulumi commands and the plugin", () => {
         expect(blocks.map((b) => (b.kind === "file" ? `file ${b.file}` : b.kind))).toEqual([
+            "clone",
             "pack",
             "consumer",
             "file Pulumi.yaml",
@@ -165,23 +151,45 @@ describe("the README's install steps", () => {
             "background",
             "consumer",
             "pulumi",
+            "pulumi",
+            "pulumi",
+            "not-run",
             "git",
+            "plugin",
+            "not-run",
         ]);
         const version = (JSON.parse(fs.readFileSync(path.join(repoRoot(), "package.json"), "utf8")) as { version: string }).version;
-        expect(blocks[1].body).toContain(`pulumi-mailtrap-tokens-${version}.tgz`);
+        expect(blocks[2].body).toContain(`pulumi-mailtrap-tokens-${version}.tgz`);
+        expect(blocks[0].body.trim()).toBe("npm run demo");
         expect(blocks.find((b) => b.kind === "background")!.body).toMatch(/^npx mailtrap-emulator --credential \S+ --account-id 3229/);
+        expect(blocks.find((b) => b.kind === "plugin")!.body).toContain(`pulumi-resource-mailtrap-v${version}-${README_PLATFORM}.tar.gz`);
     });
 
-    it("install, type-check and run a fresh project against the emulator", async () => {
+    it("mark every command block of the README and docs: run, or not run with a reason", () => {
+        const problems: string[] = [];
+        for (const [name, file] of [["README.md", README], ...docsPages().map((page) => [`docs/${page}`, path.join(DOCS_DIR, page)])]) {
+            for (const block of markdownBlocks(fs.readFileSync(file, "utf8"))) {
+                if (COMMAND_LANGS.includes(block.lang) && !block.kind) problems.push(`${name} line ${block.line}: no readme-test marker`);
+                if (block.kind === "not-run" && !block.reason?.trim())
+                    problems.push(`${name} line ${block.line}: not-run without reason="…"`);
+                if (name !== "README.md" && block.kind === "background" && !block.dir)
+                    problems.push(`${name} line ${block.line}: background without dir=`);
+            }
+        }
+        expect(problems).toEqual([]);
+    });
+
+    it("install, type-check, run, rotate and destroy a fresh project against the emulator; the demo; the plugin", async () => {
         fs.mkdirSync(path.join(work, "home"), { recursive: true });
-        copyWorkingTree(path.join(work, "pulumi-mailtrap-tokens"));
+        copyWorkingTree(path.join(work, CLONE_DIR));
         const port = await freePort();
         const file = path.join(work, "readme.sh");
-        fs.writeFileSync(file, script(blocks, port, cliDir ? ["git"] : ["pulumi", "git"]));
-        const { code, output } = await runScript(file, work, environment(), 600_000);
+        fs.writeFileSync(file, readmeScript(blocks, port, cliDir ? [] : ["pulumi", "plugin"]));
+        const { code, output } = await runScript(file, work, environment(), 900_000);
         if (code !== 0) throw new Error(`the README's steps failed (exit ${code}):\n${output}`);
+        readmeRan = true;
 
-        const project = path.join(work, "mailtrap-tokens");
+        const project = path.join(work, PROJECT_DIR);
         const installed = JSON.parse(fs.readFileSync(path.join(project, "node_modules", "pulumi-mailtrap-tokens", "package.json"), "utf8"));
         expect(installed.bin).toMatchObject({ "mailtrap-emulator": "bin/provider/emulator/cli.js" });
         const sdk = JSON.parse(fs.readFileSync(path.join(project, "node_modules", "@pulumi", "pulumi", "package.json"), "utf8"));
@@ -191,17 +199,41 @@ describe("the README's install steps", () => {
             false,
         );
         expect(output).toContain("::readme-test background");
+        // The demo ran in the clone: create, rotation preview, rotation, refresh, destroy.
+        expect(output).toContain("will rotate: its rotate trigger changed");
+        expect(output).toMatch(/no secret appeared in the provider's output/);
         if (!cliDir) {
             process.stderr.write(
-                "readme.test: no Pulumi CLI on this machine (see `npm run test:e2e`): the README's pulumi block was not run\n",
+                "readme.test: no Pulumi CLI on this machine (see `npm run test:e2e`): the README's pulumi and plugin blocks were not run\n",
             );
             return;
         }
-        // pulumi up created the token, listed the account, and destroy deleted it.
+        // pulumi up created the token, listed the account; the rotation's preview said why; destroy deleted it.
         expect(output).toMatch(/\+ {1,4}pulumi-nodejs:dynamic\/mailtrap:ApiToken +ci +created/);
         expect(output).toMatch(/"ci-dev"/);
+        expect(output).toMatch(/mailtrap: ApiToken "ci" \(Mailtrap token "ci-dev" \d+\) will rotate: its rotate trigger changed/);
+        expect(output).toMatch(/~ {1,4}pulumi-nodejs:dynamic\/mailtrap:ApiToken +ci +updat/);
         expect(output).toMatch(/- {1,4}pulumi-nodejs:dynamic\/mailtrap:ApiToken +ci +deleted/);
-    }, 660_000);
+        // The plugin archive was built and installed.
+        expect(output).toMatch(/mailtrap\s+resource\s+0\.2\.0/);
+    }, 960_000);
+
+    it.each(docsPages())(
+        "docs/%s: its commands run beside the README's clone and project",
+        async (page) => {
+            const pageBlocks = readmeBlocks(fs.readFileSync(path.join(DOCS_DIR, page), "utf8"));
+            const skip: Block["kind"][] = cliDir ? [] : ["pulumi", "plugin"];
+            const runnable = pageBlocks.filter((b) => b.kind !== "not-run" && !skip.includes(b.kind));
+            if (runnable.length === 0) return;
+            if (!readmeRan) throw new Error(`docs/${page} runs beside the README's clone and project: the README's steps did not pass`);
+            const file = path.join(work, `docs-${page}.sh`);
+            fs.writeFileSync(file, await docsScript(page, pageBlocks, skip));
+            const { code, output } = await runScript(file, work, environment(), 300_000);
+            if (code !== 0) throw new Error(`docs/${page}: its commands failed (exit ${code}):\n${output}`);
+            for (const block of runnable) expect(output).toContain(`::readme-test ${page} ${block.kind} line ${block.line}`);
+        },
+        320_000,
+    );
 
     it("install from a git URL, which builds the package with its prepare script", async () => {
         // A git repository of the working tree stands in for the hosted one.
@@ -224,7 +256,7 @@ describe("the README's install steps", () => {
         fs.mkdirSync(consumer);
         fs.writeFileSync(path.join(consumer, "package.json"), JSON.stringify({ name: "git-consumer", private: true }));
         const file = path.join(work, "git.sh");
-        fs.writeFileSync(file, `set -euo pipefail\n${gitBlock.body.replace(GIT_URL, `git+file://${repo}#${commit}`)}\n`);
+        fs.writeFileSync(file, `set -euo pipefail\n${substitute(gitBlock.body, 0).replace(GIT_URL, `git+file://${repo}#${commit}`)}\n`);
         const { code, output } = await runScript(file, consumer, environment(), 600_000);
         if (code !== 0) throw new Error(`the README's git install failed (exit ${code}):\n${output}`);
         const installed = path.join(consumer, "node_modules", "pulumi-mailtrap-tokens");
