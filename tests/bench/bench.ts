@@ -4,7 +4,8 @@
  *
  *   node bin/tests/bench/bench.js [--quick] [--n 500] [--iterations 25] [--json <path>] [--no-readme]
  *
- * --quick: small N, no rate limit, no packed install, README untouched (the test suite runs it).
+ * --quick: small N, no rate limit, no packed install, docs/benchmarks.md untouched (the test suite runs it).
+ * --no-readme: leaves docs/benchmarks.md untouched.
  */
 import * as fs from "fs";
 import * as http from "http";
@@ -19,7 +20,7 @@ import { measureBurst } from "./burst";
 import { TOKEN_INPUTS } from "./inputs";
 import { hostRssMiB, nullProvider } from "./measure";
 import { measureOverhead } from "./overhead";
-import { formatReport, writeReadmeSection } from "./report";
+import { formatReport, writeFiguresSection } from "./report";
 import { measureRequests } from "./requests";
 import { BenchOptions, BenchResult, parseArgs } from "./result";
 
@@ -97,8 +98,8 @@ async function main(): Promise<void> {
         console.log(`\nFigures written to ${options.jsonPath}`);
     }
     if (options.updateReadme) {
-        writeReadmeSection(report);
-        console.log("README.md benchmark section updated");
+        writeFiguresSection(report);
+        console.log("docs/benchmarks.md figures section updated");
     }
 }
 
