@@ -15,7 +15,9 @@ import {
     outputOf,
     create,
     tokensPath,
+    resetOf,
 } from "./support";
+import { RESETS_EXPIRING_TOKENS } from "../../harness/apiModel";
 
 describe("ApiToken rotation through the dynamic-provider host", () => {
     useRotationStack();
@@ -23,7 +25,7 @@ describe("ApiToken rotation through the dynamic-provider host", () => {
     describe("a rolling token (expiresInDays: 90)", () => {
         const rolling = { ...inputs, expiresInDays: 90 };
 
-        it("is renewed once at the first up after day 75: a new 90-day token, no reset, the old one valid through its grace and retired after it", async () => {
+        it("is renewed once at the first up after day 75: one reset with a fresh 90-day expiry (a new token under the older rule), the old one valid through its grace", async () => {
             const resource = await create(rolling);
             expect(resource.outputs).toMatchObject({
                 rotationCount: 0,
@@ -57,7 +59,12 @@ describe("ApiToken rotation through the dynamic-provider host", () => {
                 `mailtrap: ApiToken "token" (Mailtrap token "ci-sending" ${String(resource.outputs.tokenId)}) will rotate: it is 76.0 days old, expires in 14.0 days: renewed with a new 90-day token`,
             );
             const up = await requestsOf(() => later.register("token", rolling, resource));
-            expect(up.requests).toEqual([{ method: "POST", path: tokensPath }]);
+            const oldId = resource.outputs.tokenId;
+            expect(up.requests).toEqual(
+                RESETS_EXPIRING_TOKENS
+                    ? [resetOf(oldId)]
+                    : [resetOf(oldId), { method: "GET", path: `${tokensPath}/${String(oldId)}` }, { method: "POST", path: tokensPath }],
+            );
             const renewed = up.result.resource!;
             expect(renewed.id).toBe(resource.id);
             expect(stack.emulator.getToken(ACCOUNT, renewed.outputs.tokenId as number)!.expires_at).toBe(
@@ -65,37 +72,43 @@ describe("ApiToken rotation through the dynamic-provider host", () => {
             );
             expect(renewed.outputs).toMatchObject({
                 rotationCount: 1,
-                previousTokenId: resource.outputs.tokenId,
+                previousTokenId: oldId,
                 previousTokenExpiresAt: new Date(T0 + 76 * DAY_MS + 12 * HOUR_MS).toISOString(),
-                previousTokenRetiredBy: "delete",
+                previousTokenRetiredBy: RESETS_EXPIRING_TOKENS ? "expiry" : "delete",
                 nextRotationAt: new Date(T0 + 151 * DAY_MS).toISOString(),
             });
             expect((renewed.outputs.rotationHistory as { cause: string }[]).map((r) => r.cause)).toEqual(["age", "created"]);
             expect(stack.emulator.isTokenValueLive(resource.outputs.token as string)).toBe(true);
 
-            // Within the grace: no change. After it: an update that retires the old token, and says so.
+            // Within the grace: no change. After it: a reset predecessor has expired by itself; a new
+            // token's predecessor is deleted in an update that says so.
             const inGrace = await daysLater(76.25);
             expect((await requestsOf(() => inGrace.register("token", rolling, renewed))).requests).toEqual([]);
             const afterGrace = await daysLater(77);
             const retire = await requestsOf(() => afterGrace.register("token", rolling, renewed));
+            expect(stack.emulator.isTokenValueLive(resource.outputs.token as string)).toBe(false);
+            expect(stack.emulator.isTokenValueLive(renewed.outputs.token as string)).toBe(true);
+            if (RESETS_EXPIRING_TOKENS) {
+                expect(retire.result.kind).toBe("same");
+                expect(retire.requests).toEqual([]);
+                return;
+            }
             expect(retire.result.kind).toBe("update");
-            expect(retire.requests).toEqual([{ method: "DELETE", path: `${tokensPath}/${String(resource.outputs.tokenId)}` }]);
+            expect(retire.requests).toEqual([{ method: "DELETE", path: `${tokensPath}/${String(oldId)}` }]);
             expect(await outputOf(afterGrace.host, /retires previous token/)).toContain(
-                `retires previous token ${String(resource.outputs.tokenId)}, grace ended`,
+                `retires previous token ${String(oldId)}, grace ended`,
             );
             expect(retire.result.resource!.outputs.previousTokenId).toBeUndefined();
             expect(retire.result.resource!.outputs.rotationCount).toBe(1);
-            expect(stack.emulator.isTokenValueLive(renewed.outputs.token as string)).toBe(true);
         });
 
-        it("destroy deletes a renewed token's predecessor too: it stays valid until its own expiry", async () => {
+        it("destroy deletes the live token, and a new token's predecessor too (it stays valid until its own expiry)", async () => {
             const resource = await create(rolling);
             const renewed = (await stack.engine.register("token", { ...rolling, rotate: "2" }, resource)).resource!;
             const destroy = await requestsOf(() => stack.engine.destroy(renewed));
-            expect(destroy.requests).toEqual([
-                { method: "DELETE", path: `${tokensPath}/${String(renewed.outputs.tokenId)}` },
-                { method: "DELETE", path: `${tokensPath}/${String(resource.outputs.tokenId)}` },
-            ]);
+            const live = { method: "DELETE", path: `${tokensPath}/${String(renewed.outputs.tokenId)}` };
+            const predecessor = { method: "DELETE", path: `${tokensPath}/${String(resource.outputs.tokenId)}` };
+            expect(destroy.requests).toEqual(RESETS_EXPIRING_TOKENS ? [live] : [live, predecessor]);
         });
     });
 });
