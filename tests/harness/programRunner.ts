@@ -10,7 +10,15 @@
  * variable (a JSON object keyed "<namespace>:<key>"), which @pulumi/pulumi reads on first use.
  */
 import * as path from "path";
-import * as pulumi from "@pulumi/pulumi";
+import type * as PulumiSdk from "@pulumi/pulumi";
+
+/**
+ * The @pulumi/pulumi the program itself loads (a packed install's own copy, or the repository's
+ * for its programs): the mocks must be set on that copy. Newer SDKs share their runtime state
+ * between copies, @pulumi/pulumi 3.139.0 does not, so mocks set on another copy saw nothing.
+ */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const pulumi: typeof PulumiSdk = require(require.resolve("@pulumi/pulumi", { paths: [path.dirname(process.argv[2] ?? __dirname)] }));
 
 /** The project and stack the program sees; `runProgram`'s `project` and `stack` options set them. */
 const PROJECT = process.env.PROGRAM_RUNNER_PROJECT || "mailtrap-test";
@@ -43,7 +51,7 @@ function fail(error: unknown): void {
     process.exit(1);
 }
 
-function outputValue(output: pulumi.Output<unknown>): Promise<unknown> {
+function outputValue(output: PulumiSdk.Output<unknown>): Promise<unknown> {
     return new Promise((resolve) => {
         output.apply((value) => {
             resolve(value);
@@ -93,13 +101,13 @@ function main(): void {
 
     void pulumi.runtime.setMocks(
         {
-            newResource(args: pulumi.runtime.MockResourceArgs): pulumi.runtime.MockResourceResult {
+            newResource(args: PulumiSdk.runtime.MockResourceArgs): PulumiSdk.runtime.MockResourceResult {
                 resources.push({ type: args.type, name: args.name, inputs: args.inputs, provider: args.provider });
                 const adoptTokenId = args.inputs?.adoptTokenId;
                 const id = adoptTokenId !== undefined && adoptTokenId !== null ? String(adoptTokenId) : `${args.name}-id`;
                 return { id, state: args.inputs };
             },
-            call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
+            call(args: PulumiSdk.runtime.MockCallArgs): Record<string, unknown> {
                 calls.push({ token: args.token, inputs: args.inputs });
                 return {};
             },
