@@ -71,6 +71,10 @@ export class ApiToken extends pulumi.CustomResource {
      */
     declare public /*out*/ readonly issuedAt: pulumi.Output<string>;
     /**
+     * The live token's expiry as the API reported it when the token was issued (null: never); a live expiry that moved away from it means the token was reset outside Pulumi.
+     */
+    declare public /*out*/ readonly issuedExpiresAt: pulumi.Output<string | undefined>;
+    /**
      * The last four characters of the value.
      */
     declare public /*out*/ readonly last4Digits: pulumi.Output<string>;
@@ -91,7 +95,7 @@ export class ApiToken extends pulumi.CustomResource {
      */
     declare public /*out*/ readonly previousTokenId: pulumi.Output<number | undefined>;
     /**
-     * How the previous token ends: "expiry" (reset: the API expires it) or "delete" (renewed: deleted after its grace, or by destroy).
+     * How the previous token ends: "expiry" (reset: the API expires it) or "delete" (a new token took its place: deleted after its grace, or by destroy).
      */
     declare public /*out*/ readonly previousTokenRetiredBy: pulumi.Output<string | undefined>;
     /**
@@ -122,6 +126,10 @@ export class ApiToken extends pulumi.CustomResource {
      * The full token value (secret). Empty for an adopted or imported token until its first rotation: the API shows a value only when it issues one.
      */
     declare public /*out*/ readonly token: pulumi.Output<string>;
+    /**
+     * True only when a refresh found the live token deleted while a previous token was still to be deleted: the next update issues a new token and deletes the previous one.
+     */
+    declare public /*out*/ readonly tokenGone: pulumi.Output<boolean | undefined>;
     /**
      * Id of the live token; changes on every rotation. Operations use it, never the resource id.
      */
@@ -155,6 +163,7 @@ export class ApiToken extends pulumi.CustomResource {
             resourceInputs["rotateAfterDays"] = args?.rotateAfterDays;
             resourceInputs["createdBy"] = undefined /*out*/;
             resourceInputs["issuedAt"] = undefined /*out*/;
+            resourceInputs["issuedExpiresAt"] = undefined /*out*/;
             resourceInputs["last4Digits"] = undefined /*out*/;
             resourceInputs["nextRotationAt"] = undefined /*out*/;
             resourceInputs["previousTokenExpiresAt"] = undefined /*out*/;
@@ -164,6 +173,7 @@ export class ApiToken extends pulumi.CustomResource {
             resourceInputs["rotationHistory"] = undefined /*out*/;
             resourceInputs["stateVersion"] = undefined /*out*/;
             resourceInputs["token"] = undefined /*out*/;
+            resourceInputs["tokenGone"] = undefined /*out*/;
             resourceInputs["tokenId"] = undefined /*out*/;
             resourceInputs["valueExpiresAt"] = undefined /*out*/;
         } else {
@@ -173,6 +183,7 @@ export class ApiToken extends pulumi.CustomResource {
             resourceInputs["expiresAt"] = undefined /*out*/;
             resourceInputs["expiresInDays"] = undefined /*out*/;
             resourceInputs["issuedAt"] = undefined /*out*/;
+            resourceInputs["issuedExpiresAt"] = undefined /*out*/;
             resourceInputs["last4Digits"] = undefined /*out*/;
             resourceInputs["name"] = undefined /*out*/;
             resourceInputs["nextRotationAt"] = undefined /*out*/;
@@ -186,6 +197,7 @@ export class ApiToken extends pulumi.CustomResource {
             resourceInputs["rotationHistory"] = undefined /*out*/;
             resourceInputs["stateVersion"] = undefined /*out*/;
             resourceInputs["token"] = undefined /*out*/;
+            resourceInputs["tokenGone"] = undefined /*out*/;
             resourceInputs["tokenId"] = undefined /*out*/;
             resourceInputs["valueExpiresAt"] = undefined /*out*/;
         }

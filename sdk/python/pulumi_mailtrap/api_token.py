@@ -236,6 +236,7 @@ class ApiToken(pulumi.CustomResource):
             __props__.__dict__["rotate_after_days"] = rotate_after_days
             __props__.__dict__["created_by"] = None
             __props__.__dict__["issued_at"] = None
+            __props__.__dict__["issued_expires_at"] = None
             __props__.__dict__["last4_digits"] = None
             __props__.__dict__["next_rotation_at"] = None
             __props__.__dict__["previous_token_expires_at"] = None
@@ -245,6 +246,7 @@ class ApiToken(pulumi.CustomResource):
             __props__.__dict__["rotation_history"] = None
             __props__.__dict__["state_version"] = None
             __props__.__dict__["token"] = None
+            __props__.__dict__["token_gone"] = None
             __props__.__dict__["token_id"] = None
             __props__.__dict__["value_expires_at"] = None
         secret_opts = pulumi.ResourceOptions(additional_secret_outputs=["token"])
@@ -277,6 +279,7 @@ class ApiToken(pulumi.CustomResource):
         __props__.__dict__["expires_at"] = None
         __props__.__dict__["expires_in_days"] = None
         __props__.__dict__["issued_at"] = None
+        __props__.__dict__["issued_expires_at"] = None
         __props__.__dict__["last4_digits"] = None
         __props__.__dict__["name"] = None
         __props__.__dict__["next_rotation_at"] = None
@@ -290,6 +293,7 @@ class ApiToken(pulumi.CustomResource):
         __props__.__dict__["rotation_history"] = None
         __props__.__dict__["state_version"] = None
         __props__.__dict__["token"] = None
+        __props__.__dict__["token_gone"] = None
         __props__.__dict__["token_id"] = None
         __props__.__dict__["value_expires_at"] = None
         return ApiToken(resource_name, opts=opts, __props__=__props__)
@@ -349,6 +353,14 @@ class ApiToken(pulumi.CustomResource):
         return pulumi.get(self, "issued_at")
 
     @_builtins.property
+    @pulumi.getter(name="issuedExpiresAt")
+    def issued_expires_at(self) -> pulumi.Output[Optional[_builtins.str]]:
+        """
+        The live token's expiry as the API reported it when the token was issued (null: never); a live expiry that moved away from it means the token was reset outside Pulumi.
+        """
+        return pulumi.get(self, "issued_expires_at")
+
+    @_builtins.property
     @pulumi.getter(name="last4Digits")
     def last4_digits(self) -> pulumi.Output[_builtins.str]:
         """
@@ -392,7 +404,7 @@ class ApiToken(pulumi.CustomResource):
     @pulumi.getter(name="previousTokenRetiredBy")
     def previous_token_retired_by(self) -> pulumi.Output[Optional[_builtins.str]]:
         """
-        How the previous token ends: "expiry" (reset: the API expires it) or "delete" (renewed: deleted after its grace, or by destroy).
+        How the previous token ends: "expiry" (reset: the API expires it) or "delete" (a new token took its place: deleted after its grace, or by destroy).
         """
         return pulumi.get(self, "previous_token_retired_by")
 
@@ -451,6 +463,14 @@ class ApiToken(pulumi.CustomResource):
         The full token value (secret). Empty for an adopted or imported token until its first rotation: the API shows a value only when it issues one.
         """
         return pulumi.get(self, "token")
+
+    @_builtins.property
+    @pulumi.getter(name="tokenGone")
+    def token_gone(self) -> pulumi.Output[Optional[_builtins.bool]]:
+        """
+        True only when a refresh found the live token deleted while a previous token was still to be deleted: the next update issues a new token and deletes the previous one.
+        """
+        return pulumi.get(self, "token_gone")
 
     @_builtins.property
     @pulumi.getter(name="tokenId")
