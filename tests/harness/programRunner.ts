@@ -18,7 +18,9 @@ import type * as PulumiSdk from "@pulumi/pulumi";
  * between copies, @pulumi/pulumi 3.139.0 does not, so mocks set on another copy saw nothing.
  */
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const pulumi: typeof PulumiSdk = require(require.resolve("@pulumi/pulumi", { paths: [path.dirname(process.argv[2] ?? __dirname)] }));
+const pulumi: typeof PulumiSdk = require(
+    require.resolve("@pulumi/pulumi", { paths: [path.dirname(process.argv[2] ?? __dirname), __dirname] }),
+);
 
 /** The project and stack the program sees; `runProgram`'s `project` and `stack` options set them. */
 const PROJECT = process.env.PROGRAM_RUNNER_PROJECT || "mailtrap-test";
