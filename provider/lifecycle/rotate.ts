@@ -132,11 +132,7 @@ async function renewByReset(ctx: OperationContext, olds: ApiTokenState, inputs: 
  */
 async function renewWithNewToken(ctx: OperationContext, olds: ApiTokenState, inputs: ApiTokenInputs): Promise<Renewal> {
     const issued = await issueToken(ctx, inputs);
-    const ownExpiry = olds.valueExpiresAt ? Date.parse(olds.valueExpiresAt) : Infinity;
-    return {
-        live: issuedLive(issued, ctx.now),
-        previous: { id: olds.tokenId, expiresAt: new Date(Math.min(ctx.now + GRACE_MS, ownExpiry)).toISOString(), retiredBy: "delete" },
-    };
+    return { live: issuedLive(issued, ctx.now), previous: { ...graceAfterReset(ctx, olds), retiredBy: "delete" } };
 }
 
 /**
@@ -160,7 +156,7 @@ async function renewExpired(ctx: OperationContext, olds: ApiTokenState, inputs: 
     return { live: issuedLive(await issueToken(ctx, inputs), ctx.now), previous };
 }
 
-/** After a reset the API keeps the old value working for its grace, or until the old token's own expiry if sooner. */
+/** The old token's grace: the API's after a reset (a new token's predecessor gets the same), or its own expiry if sooner. */
 function graceAfterReset(ctx: OperationContext, olds: ApiTokenState): PreviousToken {
     const ownExpiry = olds.valueExpiresAt ? Date.parse(olds.valueExpiresAt) : Infinity;
     return { id: olds.tokenId, expiresAt: new Date(Math.min(ctx.now + GRACE_MS, ownExpiry)).toISOString(), retiredBy: "expiry" };
