@@ -1,7 +1,7 @@
 /**
  * The ResourceProvider gRPC service. It holds no rule of its own: every resource method hands over
  * to the same `ApiTokenProvider` the dynamic provider's stored copy calls (provider/provider.ts),
- * and the function to `getApiTokens` (provider/getApiTokens.ts). What it adds is the wire: settings
+ * and the function to `getApiTokens`'s listing (provider/apiTokenList.ts). What it adds is the wire: settings
  * from Configure, secrets unwrapped on the way in and marked on the way out (./wire), the
  * resource's name and URN as hidden inputs, `ignoreChanges` (./ignoreChanges), no request in a
  * preview (./preview), one-line errors (carrying what a failed step issued, ./initFailure), and the
@@ -14,6 +14,7 @@ import * as plugproto from "@pulumi/pulumi/proto/plugin_pb";
 import * as provrpc from "@pulumi/pulumi/proto/provider_grpc_pb";
 import * as provproto from "@pulumi/pulumi/proto/provider_pb";
 import type * as pulumi from "@pulumi/pulumi";
+import { listApiTokens } from "../apiTokenList";
 import { ApiTokenProvider } from "../provider";
 import { SETTINGS } from "../settings";
 import { LineSink } from "./lineSink";
@@ -267,13 +268,16 @@ export class NativeProviderService {
             const args = unwrapSecrets(incoming(req.getArgs())) as { accountId?: number; apiToken?: string; baseUrl?: string };
             const setting = (key: keyof typeof SETTINGS) => this.lookup(SETTINGS[key].key);
             const accountId = args.accountId ?? setting("accountId");
-            // Loaded on first use: it brings the whole Pulumi SDK (about a second), which resource calls never need.
-            const { getApiTokens } = await import("../getApiTokens");
-            const tokens = await getApiTokens({
-                accountId: accountId === undefined ? undefined : Number(accountId),
-                apiToken: args.apiToken ?? setting("apiToken"),
-                baseUrl: args.baseUrl ?? setting("baseUrl"),
-            });
+            // The listing itself, without the Pulumi SDK getApiTokens reads a program's config with:
+            // other settings (timeouts, retries) come from this provider's configuration.
+            const tokens = await listApiTokens(
+                {
+                    accountId: accountId === undefined ? undefined : Number(accountId),
+                    apiToken: args.apiToken ?? setting("apiToken"),
+                    baseUrl: args.baseUrl ?? setting("baseUrl"),
+                },
+                (key) => this.lookup(key),
+            );
             return new provproto.InvokeResponse().setReturn(structproto.Struct.fromJavaScript({ tokens } as never));
         });
     }
