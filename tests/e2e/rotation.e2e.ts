@@ -5,11 +5,12 @@ const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
 
 /**
- * Rotation through the Pulumi CLI: by trigger and by age it is an update that resets the token
- * once and updates what consumes the value in the same `pulumi up`. A token with an expiry cannot
- * be reset: its rotation is an update that creates a new token, the old one kept working for the
- * reset grace and deleted at the first `pulumi up` after it (or by destroy). A refresh keeps the
- * value, and destroy leaves only reset tokens already in their grace period.
+ * Rotation through the Pulumi CLI (today's API): by trigger, by age, of a fixed `expiresAt` and of
+ * a rolling `expiresInDays` token, it is an update that resets the token once, stating the new
+ * token's expiry, and updates what consumes the value in the same `pulumi up`; the API's grace
+ * keeps the old value working and then expires it, so nothing is left to delete. A refresh keeps
+ * the value, and destroy leaves only reset tokens already in their grace period. (settle.e2e.ts
+ * checks that the stack settles after each kind.)
  */
 describe("rotation through the Pulumi CLI", () => {
     const ws = new E2EWorkspace("rotation");
@@ -153,7 +154,7 @@ describe("rotation through the Pulumi CLI", () => {
         });
     });
 
-    describe("of a 90-day rolling token (expiresInDays): renewed once after day 75, the old one retired after its grace", () => {
+    describe("of a 90-day rolling token (expiresInDays): renewed once after day 75 by one reset, the old one expired by the API", () => {
         let stack: E2EStack;
 
         beforeAll(async () => {
@@ -175,7 +176,7 @@ describe("rotation through the Pulumi CLI", () => {
             await stack.up();
         });
 
-        it("renews at the first up after day 75 with a new 90-day token, no reset, the preview saying why; the evidence gains an age entry", async () => {
+        it("renews at the first up after day 75 with one reset stating a new 90-day expiry, the preview saying why; the evidence gains an age entry", async () => {
             const first = await stack.outputs({ showSecrets: true });
             const at = (days: number) => ({ MAILTRAP_PROVIDER_NOW: new Date(Date.parse(first.issuedAt) + days * DAY_MS).toISOString() });
             expect(first.rotationCount).toBe(0);
@@ -191,26 +192,28 @@ describe("rotation through the Pulumi CLI", () => {
 
             const up = await stack.up({ env: at(76) });
             const renewed = await stack.outputs({ showSecrets: true });
-            expect(requestLines(up)).toEqual([`POST ${tokens()}`]);
+            // In whole seconds, as the API answers.
+            const newExpiry = new Date(Math.floor(Date.parse(at(76 + 90).MAILTRAP_PROVIDER_NOW) / 1_000) * 1_000).toISOString();
+            expect(requestLines(up)).toEqual([`POST ${tokens()}/${first.tokenId}/reset`]);
+            expect(up.requests[0].body).toEqual({ expires_at: newExpiry });
             expect(opsOf(up, "consumer")).toEqual(["update"]);
             expect(renewed.consumerHash).toBe(sha256(renewed.token));
-            expect(Date.parse(live(renewed.tokenId).expires_at!)).toBe(Date.parse(at(76 + 90).MAILTRAP_PROVIDER_NOW));
+            expect(Date.parse(live(renewed.tokenId).expires_at!)).toBe(Date.parse(newExpiry));
             expect(renewed.previousTokenId).toBe(first.tokenId);
             expect(ws.emulator.isTokenValueLive(first.token)).toBe(true);
             expect(renewed.rotationCount).toBe(1);
             expect(renewed.rotationHistory.map((r: { cause: string }) => r.cause)).toEqual(["age", "created"]);
 
+            // The reset's predecessor is the API's to expire: after its grace nothing is left to do.
             const afterGrace = { MAILTRAP_PROVIDER_NOW: new Date(Date.parse(renewed.previousTokenExpiresAt) + 60_000).toISOString() };
-            const retire = await stack.up({ env: afterGrace });
-            expect(requestLines(retire)).toEqual([`DELETE ${tokens()}/${first.tokenId}`]);
-            expect(retire.output).toContain(`retires previous token ${first.tokenId}, grace ended`);
-            expect(ws.emulator.getToken(ws.accountId, first.tokenId)).toBeUndefined();
-            expect((await stack.outputs()).rotationCount).toBe(1);
-            await stack.destroy();
+            const after = await stack.preview({ expectNoChanges: true, env: afterGrace });
+            expect(after.requests).toEqual([]);
+            const destroy = await stack.destroy();
+            expect(requestLines(destroy)).toEqual([`DELETE ${tokens()}/${renewed.tokenId}`]);
         });
     });
 
-    describe("of a token with an expiry: a new token in an update, the old one kept for its grace", () => {
+    describe("of a token with a fixed expiry: one reset stating that expiry, the old one kept for the API's grace", () => {
         const expiresAt = new Date(Date.now() + 30 * DAY_MS).toISOString();
         let stack: E2EStack;
 
@@ -248,12 +251,13 @@ describe("rotation through the Pulumi CLI", () => {
             expect(preview.requests).toEqual([]);
         });
 
-        it("creates the new token (the API cannot reset one with an expiry) and updates the consumer; the old one keeps working for its grace", async () => {
+        it("resets the token once, stating its fixed expiry, and updates the consumer; the old one keeps working for its grace", async () => {
             const { tokenId: oldId } = await stack.outputs();
             const up = await stack.up();
             const outputs = await stack.outputs({ showSecrets: true });
 
-            expect(requestLines(up)).toEqual([`POST ${tokens()}`]);
+            expect(requestLines(up)).toEqual([`POST ${tokens()}/${oldId}/reset`]);
+            expect(up.requests[0].body).toEqual({ expires_at: expiresAt });
             expect(opsOf(up, "contractor")).toEqual(["update"]);
             expect(opsOf(up, "consumer")).toEqual(["update"]);
             expect(outputs.tokenId).not.toBe(oldId);
@@ -268,34 +272,26 @@ describe("rotation through the Pulumi CLI", () => {
             expect(graceEnd).toBeLessThanOrEqual(Date.now() + 12 * HOUR_MS);
         });
 
-        it("deletes the old token at the first `pulumi up` after its grace, leaving the value and the consumer as they are", async () => {
+        it("has nothing to do after the old token's grace: the API expires it, nothing is deleted", async () => {
             const before = await stack.outputs({ showSecrets: true });
             const afterGrace = { MAILTRAP_PROVIDER_NOW: new Date(Date.parse(before.previousTokenExpiresAt) + 60_000).toISOString() };
 
-            const preview = await stack.preview({ env: afterGrace });
+            const preview = await stack.preview({ expectNoChanges: true, env: afterGrace });
             recordPreview("preview-expiring-retire.txt", "The first preview after the old token's grace", preview);
-            expect(opsOf(preview, "contractor")).toEqual(["update"]);
-            expect(preview.output).toContain(String(before.previousTokenId));
+            expect(opsOf(preview, "contractor")).toEqual(["same"]);
             expect(preview.requests).toEqual([]);
-
-            const up = await stack.up({ env: afterGrace });
-            const after = await stack.outputs({ showSecrets: true });
-            expect(requestLines(up)).toEqual([`DELETE ${tokens()}/${before.previousTokenId}`]);
-            expect(opsOf(up, "consumer")).toEqual(["same"]);
-            expect(ws.emulator.getToken(ws.accountId, before.previousTokenId)).toBeUndefined();
-            expect(after.tokenId).toBe(before.tokenId);
-            expect(after.token).toBe(before.token);
-            await stack.preview({ expectNoChanges: true, env: afterGrace });
         });
 
-        it("deletes the live token and a previous one still in its grace on `pulumi destroy`", async () => {
+        it("deletes the live token on `pulumi destroy`; the reset predecessor is left to expire within its grace", async () => {
             await stack.setConfig("rotation", "3");
             await stack.up();
             const { tokenId, previousTokenId } = await stack.outputs();
             const destroy = await stack.destroy();
 
-            expect(requestLines(destroy).sort()).toEqual([`DELETE ${tokens()}/${tokenId}`, `DELETE ${tokens()}/${previousTokenId}`].sort());
-            expect(ws.emulator.listTokens(ws.accountId).filter((t) => t.name === "e2e-contractor")).toEqual([]);
+            expect(requestLines(destroy)).toEqual([`DELETE ${tokens()}/${tokenId}`]);
+            const left = ws.emulator.listTokens(ws.accountId).filter((t) => t.name === "e2e-contractor");
+            expect(left.map((t) => t.id)).toContain(previousTokenId);
+            for (const token of left) expect(Date.parse(token.expires_at!)).toBeLessThanOrEqual(Date.now() + 12 * HOUR_MS);
         });
     });
 
