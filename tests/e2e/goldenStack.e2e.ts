@@ -84,7 +84,9 @@ describe.each(
         expect(preview.requests).toEqual([]);
     });
 
-    it("rotates a stored token by its trigger with one reset, the others untouched", async () => {
+    // Issue 19: the reset now states the new token's expiry (null: the program declares none), so
+    // under today's API the successor does not get the one-year default, and the stack settles.
+    it("rotates a stored token by its trigger with one reset stating no expiry, the others untouched, then has nothing to do", async () => {
         await stack.setConfig("plainRotate", "2");
 
         const up = await stack.up();
@@ -93,10 +95,14 @@ describe.each(
         expect(opsOf(up, "rotated")).toEqual(["same"]);
         expect(opsOf(up, "rolling")).toEqual(["same"]);
         expect(requestLines(up)).toEqual([`POST ${tokens}/${imported.plain.tokenId}/reset`]);
+        expect(up.requests[0].body).toEqual({ expires_at: null });
         const plain = await stack.stateOutputs("plain");
         expect(plain.tokenId).not.toBe(imported.plain.tokenId);
-        expect(plain.token).toBe(ws.emulator.getToken(golden.accountId, plain.tokenId)!.token);
+        expect(ws.emulator.getToken(golden.accountId, plain.tokenId)).toMatchObject({ token: plain.token, expires_at: null });
         expect(plain.previousTokenId).toBe(imported.plain.tokenId);
+        expect(plain).toMatchObject({ stateVersion: 3, issuedExpiresAt: null });
+        const preview = await stack.preview({ expectNoChanges: true });
+        expect(preview.requests).toEqual([]);
     });
 
     it("destroys every token the stack holds: the live ones and a renewed predecessor, nothing else", async () => {

@@ -365,6 +365,18 @@ export class E2EStack {
         return Object.fromEntries(Object.entries(resource.outputs ?? {}).map(([key, value]) => [key, revealed(value)]));
     }
 
+    /** The outputs of every resource of a type in state, by resource name, secrets revealed (one export). */
+    async stateOutputsByName(type = API_TOKEN_TYPE): Promise<Record<string, Record<string, any>>> {
+        const { deployment } = await this.exportState({ showSecrets: true });
+        const resources = ((deployment.resources ?? []) as any[]).filter((r) => r.type === type);
+        return Object.fromEntries(
+            resources.map((r) => [
+                String(r.urn).split("::").pop()!,
+                Object.fromEntries(Object.entries(r.outputs ?? {}).map(([key, value]) => [key, revealed(value)])),
+            ]),
+        );
+    }
+
     /** The resources of a type in the exported state. */
     async stateResources(type = API_TOKEN_TYPE): Promise<any[]> {
         const { deployment } = await this.exportState();
