@@ -8,7 +8,9 @@
  *    in CI (`CI=true`) a missing CLI is a failure. The Python and YAML language hosts come the same
  *    way, from `.ci/build-pulumi-{python,yaml}-host.sh`; without one its scenarios skip, or in CI
  *    the run fails.
- * 2. Packs the package and installs the tarball into a fresh project, as a user would.
+ * 2. Packs the package and installs the tarball into a fresh project, as a user would; builds the
+ *    self-contained plugin for linux-amd64 and linux-arm64 (scripts/build-plugins.sh), which the
+ *    native scenarios run (`MAILTRAP_E2E_PLUGIN=node`: through Node instead).
  * 3. Runs jest on tests/e2e/*.e2e.ts (arguments are passed on: `npm run test:e2e -- -t rotation`).
  * 4. Prints what the scenarios recorded for the README: the real preview text of each kind of
  *    change and the timing figures (kept in the report folder it names).
@@ -80,6 +82,29 @@ function resolveHost(root: string, name: "python" | "yaml"): { dir: string } | {
 
 const HOSTS = { python: "Python", yaml: "YAML" } as const;
 
+/** The self-contained plugin for this machine and for linux-arm64 (its qemu smoke), from scripts/build-plugins.sh. */
+function buildPluginArchives(root: string, out: string): { dir: string } | { missing: string } {
+    const started = Date.now();
+    const build = spawnSync(
+        "bash",
+        [path.join(root, "scripts", "build-plugins.sh"), "--out", out, "--platform", "linux-amd64", "--platform", "linux-arm64"],
+        {
+            cwd: root,
+            encoding: "utf8",
+            stdio: ["ignore", "pipe", "pipe"],
+            timeout: 15 * 60_000,
+        },
+    );
+    if (build.status !== 0) {
+        const reason = (build.stderr ?? "").trim().split("\n").slice(-2).join("; ");
+        return { missing: `scripts/build-plugins.sh failed (exit ${build.status ?? build.signal}): ${reason}` };
+    }
+    console.log(
+        `test:e2e: built the self-contained plugin for linux-amd64 and linux-arm64 in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    );
+    return { dir: out };
+}
+
 function main(): number {
     const root = repoRoot();
     const cli = resolveCli(root);
@@ -107,6 +132,14 @@ function main(): number {
     fs.rmSync(REPORT_DIR, { recursive: true, force: true });
     fs.mkdirSync(REPORT_DIR, { recursive: true });
     const workRoot = fs.mkdtempSync(path.join(os.tmpdir(), "mailtrap-tokens-e2e-"));
+    const plugins = buildPluginArchives(root, path.join(workRoot, "plugin-archives"));
+    if ("missing" in plugins) {
+        if (inCi()) {
+            console.error(`test:e2e failed: no self-contained plugin: ${plugins.missing}`);
+            return 1;
+        }
+        console.log(`test:e2e: the native scenarios will run the plugin through Node: ${plugins.missing}`);
+    }
     const installStarted = Date.now();
     const project = installPackedPackage();
     console.log(`test:e2e: packed and installed the package in ${((Date.now() - installStarted) / 1000).toFixed(1)} s`);
@@ -117,6 +150,7 @@ function main(): number {
         reportDir: REPORT_DIR,
         pythonHostDir: hostDirs.python,
         yamlHostDir: hostDirs.yaml,
+        pluginArchivesDir: "dir" in plugins ? plugins.dir : undefined,
     };
     const contextFile = path.join(workRoot, "context.json");
     fs.writeFileSync(contextFile, JSON.stringify(context, null, 2));

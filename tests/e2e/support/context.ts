@@ -19,6 +19,12 @@ export interface E2EContext {
     pythonHostDir?: string;
     /** From .ci/build-pulumi-yaml-host.sh: pulumi-language-yaml. Absent when it could not be built outside CI (YAML scenarios skip). */
     yamlHostDir?: string;
+    /**
+     * From scripts/build-plugins.sh: the self-contained plugin's archives for linux-amd64 and
+     * linux-arm64 (tests/e2e/support/pluginBinary.ts). Absent when they could not be built outside
+     * CI: the native scenarios then run the plugin through Node.
+     */
+    pluginArchivesDir?: string;
 }
 
 export const CONTEXT_ENV = "MAILTRAP_E2E_CONTEXT";
