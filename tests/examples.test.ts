@@ -129,7 +129,7 @@ describe("the examples", () => {
     // end-to-end file (tests/e2e/python.e2e.ts, tests/e2e/yaml.e2e.ts), never under Node's mocks.
     const otherLanguages = examples.filter((name) => !isPolicyPack(name) && runtimeOf(name) !== "nodejs");
     const programs = examples.filter((name) => !isPolicyPack(name) && !otherLanguages.includes(name));
-    const NATIVE_EXAMPLE_FILES: Record<string, string> = { python: "__main__.py", yaml: "Pulumi.yaml" };
+    const NATIVE_EXAMPLE_FILES: Record<string, string> = { python: "__main__.py", yaml: "Pulumi.yaml", go: "main.go" };
     const withConfig = (name: string, extra: Record<string, string> = {}) => ({
         config: { "mailtrap:accountId": "3229", ...REQUIRED_CONFIG[name], ...extra },
     });
@@ -195,17 +195,25 @@ describe("the examples", () => {
         },
     );
 
-    it.each(otherLanguages)("%s is a Python or YAML project with its program and a README, run by its end-to-end file", (name) => {
-        const runtime = runtimeOf(name)!;
-        expect(Object.keys(NATIVE_EXAMPLE_FILES)).toContain(runtime);
-        for (const file of [NATIVE_EXAMPLE_FILES[runtime], "README.md"]) {
-            expect(fs.existsSync(path.join(examplesDir, name, file))).toBe(true);
-        }
-        const e2e = fs.readFileSync(path.join(repoRoot(), "tests", "e2e", `${runtime}.e2e.ts`), "utf8");
-        expect(e2e).toContain(`"${name}"`);
-        // Its required config is a `require`d key (Python) or a config entry without a default (YAML), named in the README.
-        expect(fs.readFileSync(path.join(examplesDir, name, "README.md"), "utf8")).toContain("`projectId`");
-    });
+    it.each(otherLanguages)(
+        "%s is a Python, YAML or Go project with its program and a README, run by its end-to-end file (Go: built by check-sdk)",
+        (name) => {
+            const runtime = runtimeOf(name)!;
+            expect(Object.keys(NATIVE_EXAMPLE_FILES)).toContain(runtime);
+            for (const file of [NATIVE_EXAMPLE_FILES[runtime], "README.md"]) {
+                expect(fs.existsSync(path.join(examplesDir, name, file))).toBe(true);
+            }
+            if (runtime === "go") {
+                // No Go language host is built here: `npm run check-sdk` builds and vets it against sdk/go instead.
+                expect(fs.readFileSync(path.join(repoRoot(), "scripts", "gen-sdk.sh"), "utf8")).toContain(`go_check examples/${name}`);
+            } else {
+                const e2e = fs.readFileSync(path.join(repoRoot(), "tests", "e2e", `${runtime}.e2e.ts`), "utf8");
+                expect(e2e).toContain(`"${name}"`);
+            }
+            // Its required config is a `require`d key (Python) or a config entry without a default (YAML), named in the README.
+            expect(fs.readFileSync(path.join(examplesDir, name, "README.md"), "utf8")).toContain("`projectId`");
+        },
+    );
 
     const sourceOf = (name: string) => {
         const runtime = otherLanguages.includes(name) ? runtimeOf(name)! : "nodejs";

@@ -1,10 +1,15 @@
 /**
  * The Pulumi package schema of the native provider `pulumi-resource-mailtrap`: the same inputs and
  * outputs as the dynamic `ApiToken` (provider/apiToken.ts), the function `getApiTokens`, and the
- * provider's configuration. Every property has a description; `token` and `apiToken` are secret.
+ * provider's configuration. Every property has a description; `token` and `apiToken` are secret;
+ * a value that is one of a set is an enum. `npm run gen-sdk` writes it to sdk/schema.json and
+ * generates the SDKs from it; the plugin serves the same (GetSchema).
  */
 import type { API_TOKEN_OUTPUT_NAMES } from "../apiToken";
 import { INPUT_NAMES } from "../lifecycle/validation";
+import type { AccessLevel, PreviousTokenRetirement, ResourceType, RotationCauseName } from "../types";
+// The one place a release names its GitHub owner: the plugin's download URL and the Go module path come from it.
+import release from "./release.json";
 
 export const PACKAGE_NAME = "mailtrap";
 export const API_TOKEN_TYPE = "mailtrap:index:ApiToken";
@@ -15,7 +20,56 @@ type Property = Record<string, unknown> & { description: string };
 const PERMISSION_TYPE = "mailtrap:index:ApiTokenPermission";
 const ROTATION_RECORD_TYPE = "mailtrap:index:RotationRecord";
 const TOKEN_INFO_TYPE = "mailtrap:index:ApiTokenInfo";
+const RESOURCE_TYPE_ENUM = "mailtrap:index:ResourceType";
+const ACCESS_LEVEL_ENUM = "mailtrap:index:AccessLevel";
+const ROTATION_CAUSE_ENUM = "mailtrap:index:RotationCause";
+const RETIREMENT_ENUM = "mailtrap:index:PreviousTokenRetirement";
 const ref = (token: string) => ({ $ref: `#/types/${token}` });
+
+/** Where releases live: `github://` makes the CLI fetch the plugin from the repository's GitHub releases. */
+export const REPOSITORY_URL = `https://github.com/${release.owner}/${release.repository}`;
+export const PLUGIN_DOWNLOAD_URL = `github://api.github.com/${release.owner}/${release.repository}`;
+/** The Go SDK's import path; its module (sdk/go/go.mod) is the folder above. */
+export const GO_IMPORT_BASE_PATH = `github.com/${release.owner}/${release.repository}/sdk/go/mailtrap`;
+
+/**
+ * An enum type from every value of a union, each with its description: a Record over the union, so
+ * a value added to provider/types.ts fails to compile here until it is described.
+ */
+function enumType<T extends string>(description: string, values: Record<T, [name: string, description: string]>): Record<string, unknown> {
+    return {
+        type: "string",
+        description,
+        enum: Object.entries<[string, string]>(values).map(([value, [name, text]]) => ({ name, value, description: text })),
+    };
+}
+
+const ENUMS: Record<string, Record<string, unknown>> = {
+    [RESOURCE_TYPE_ENUM]: enumType<ResourceType>("The kind of Mailtrap object a permission covers.", {
+        account: ["Account", "The whole account (the resource id is the account id)."],
+        project: ["Project", "A project of Email Testing."],
+        inbox: ["Inbox", "An inbox of Email Testing."],
+        sending_domain: ["SendingDomain", "A sending domain of Email Sending."],
+    }),
+    [ACCESS_LEVEL_ENUM]: enumType<AccessLevel>("How much a permission allows.", {
+        viewer: ["Viewer", "Read the object (and list what it holds)."],
+        admin: ["Admin", "Manage the object: read, change and delete it."],
+    }),
+    [ROTATION_CAUSE_ENUM]: enumType<RotationCauseName>("Why a token value was issued: the first token, or the cause of a renewal.", {
+        created: ["Created", "The resource's first token, created by it."],
+        adopted: ["Adopted", "An existing token taken over (`adoptTokenId`, or `pulumi import`)."],
+        trigger: ["Trigger", "The `rotate` input changed."],
+        age: ["Age", "The value was older than `rotateAfterDays` (or the rolling schedule of `expiresInDays`)."],
+        expiry: ["Expiry", "The token expired before any `pulumi up` renewed it."],
+        "expiry-mismatch": ["ExpiryMismatch", "The live expiry differed from the declared one."],
+        "reset-outside": ["ResetOutside", "The token was reset outside Pulumi (its live expiry moved)."],
+        recovered: ["Recovered", "The live token was gone or its value unknown: a new one was issued."],
+    }),
+    [RETIREMENT_ENUM]: enumType<PreviousTokenRetirement>("How the previous token ends.", {
+        expiry: ["Expiry", "A reset: the API expires it at the end of its grace."],
+        delete: ["Delete", "A new token took its place: deleted after its grace, or by destroy."],
+    }),
+};
 
 /** The resource's inputs, each echoed as an output of the same name. */
 const INPUTS: Record<(typeof INPUT_NAMES)[number], Property> = {
@@ -82,7 +136,7 @@ const OUTPUTS: Record<(typeof API_TOKEN_OUTPUT_NAMES)[number], Property> = {
     previousTokenId: { type: "integer", description: "After a rotation: the replaced token, still valid during its grace period." },
     previousTokenExpiresAt: { type: "string", description: "After a rotation: when the replaced token stops working (ISO 8601)." },
     previousTokenRetiredBy: {
-        type: "string",
+        ...ref(RETIREMENT_ENUM),
         description:
             'How the previous token ends: "expiry" (reset: the API expires it) or "delete" (a new token took its place: deleted after its grace, or by destroy).',
     },
@@ -126,10 +180,24 @@ const CONFIG: Record<string, Property> = {
 };
 
 const PERMISSION_PROPERTIES: Record<string, Property> = {
-    resourceType: { type: "string", description: "The kind of Mailtrap object: `account`, `project`, `inbox` or `sending_domain`." },
+    resourceType: {
+        ...ref(RESOURCE_TYPE_ENUM),
+        description: "The kind of Mailtrap object: `account`, `project`, `inbox` or `sending_domain`.",
+    },
     resourceId: { oneOf: [{ type: "integer" }, { type: "string" }], description: "The id of that object (the account id for `account`)." },
-    accessLevel: { type: "string", description: "`viewer` (read) or `admin` (manage)." },
+    accessLevel: { ...ref(ACCESS_LEVEL_ENUM), description: "`viewer` (read) or `admin` (manage)." },
 };
+
+/** The SDKs' README (PyPI's and npm's long description). */
+const SDK_README = [
+    "# Mailtrap API tokens for Pulumi",
+    "",
+    "Declare, rotate and audit Mailtrap API tokens as code, through the Pulumi provider `pulumi-resource-mailtrap`.",
+    "The CLI downloads the plugin from the repository's releases the first time a program uses this SDK.",
+    "",
+    `Documentation, examples and releases: ${REPOSITORY_URL}`,
+    "",
+].join("\n");
 
 /** The schema as the engine's GetSchema answer carries it. */
 export function packageSchema(version: string): Record<string, unknown> {
@@ -139,13 +207,22 @@ export function packageSchema(version: string): Record<string, unknown> {
         displayName: "Mailtrap",
         version,
         description: "Mailtrap API tokens as code: declare, rotate and audit them.",
+        // The registry's metadata; `category/utility` as providers of a vendor's credentials are.
+        publisher: release.owner,
+        homepage: REPOSITORY_URL,
+        repository: REPOSITORY_URL,
         license: "Apache-2.0",
+        keywords: ["pulumi", "mailtrap", "api-tokens", "category/utility", "kind/native"],
+        pluginDownloadURL: PLUGIN_DOWNLOAD_URL,
+        // A go.mod in sdk/go (and the Python SDK's own version in _utilities.py), as `pulumi package gen-sdk` writes for packable SDKs.
+        meta: { supportPack: true },
         config: { variables: CONFIG },
         provider: {
             description: "The provider's settings; each falls back to its environment variable.",
             inputProperties: CONFIG,
         },
         types: {
+            ...ENUMS,
             [PERMISSION_TYPE]: {
                 type: "object",
                 description: "One permission of an API token.",
@@ -160,8 +237,8 @@ export function packageSchema(version: string): Record<string, unknown> {
                     last4Digits: { type: "string", description: "The last four characters of its value." },
                     issuedAt: { type: "string", description: "When it was issued (or adopted), ISO 8601." },
                     cause: {
-                        type: "string",
-                        description: "Why: created, adopted, trigger, age, expiry, reset-outside or recovered.",
+                        ...ref(ROTATION_CAUSE_ENUM),
+                        description: "Why: created, adopted, trigger, age, expiry, expiry-mismatch, reset-outside or recovered.",
                     },
                 },
                 required: ["tokenId", "last4Digits", "issuedAt", "cause"],
@@ -214,16 +291,20 @@ export function packageSchema(version: string): Record<string, unknown> {
         },
         language: {
             // sdk/nodejs (`npm run gen-sdk`): the npm package `@mailtrap-tokens/pulumi-mailtrap`, versioned as
-            // this schema; built from the clone (not published), on the same @pulumi/pulumi range as this package.
+            // this schema, released as a tarball (scripts/release.sh). Its own @pulumi/pulumi range, not the dynamic
+            // package's: the generated `ApiToken.exists` calls `runtime.existsResource`, added in 3.269.0.
             nodejs: {
                 respectSchemaVersion: true,
                 packageName: "@mailtrap-tokens/pulumi-mailtrap",
                 packageDescription: "Typed Node.js SDK of the Pulumi provider pulumi-resource-mailtrap: Mailtrap API tokens",
-                dependencies: { "@pulumi/pulumi": ">=3.139.0 <3.249.0" },
+                readme: SDK_README,
+                dependencies: { "@pulumi/pulumi": ">=3.269.0 <4.0.0" },
                 devDependencies: { typescript: "^5.9.3" },
             },
-            // sdk/python (`npm run gen-sdk`): the package `pulumi_mailtrap`, versioned as this schema.
-            python: { respectSchemaVersion: true, packageName: "pulumi_mailtrap", pyproject: { enabled: true } },
+            // sdk/python (`npm run gen-sdk`): the package `pulumi_mailtrap`, versioned as this schema, released as a wheel and sdist.
+            python: { respectSchemaVersion: true, packageName: "pulumi_mailtrap", readme: SDK_README, pyproject: { enabled: true } },
+            // sdk/go (`npm run gen-sdk`): the module of GO_IMPORT_BASE_PATH's folder, committed (Go installs from the repository).
+            go: { importBasePath: GO_IMPORT_BASE_PATH, respectSchemaVersion: true, generateResourceContainerTypes: true },
         },
     };
 }

@@ -4,6 +4,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as inputs from "./types/input";
 import * as outputs from "./types/output";
+import * as enums from "./types/enums";
 import * as utilities from "./utilities";
 
 /**
@@ -97,7 +98,7 @@ export class ApiToken extends pulumi.CustomResource {
     /**
      * How the previous token ends: "expiry" (reset: the API expires it) or "delete" (a new token took its place: deleted after its grace, or by destroy).
      */
-    declare public /*out*/ readonly previousTokenRetiredBy: pulumi.Output<string | undefined>;
+    declare public /*out*/ readonly previousTokenRetiredBy: pulumi.Output<enums.PreviousTokenRetirement | undefined>;
     /**
      * Permissions of the token; none when omitted. Changing them replaces the token.
      */

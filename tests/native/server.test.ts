@@ -65,7 +65,13 @@ describe("the native provider's gRPC service", () => {
             config: schema.config.variables,
             "function inputs": schema.functions["mailtrap:index:getApiTokens"].inputs.properties,
             "function outputs": schema.functions["mailtrap:index:getApiTokens"].outputs.properties,
-            ...Object.fromEntries(Object.entries(schema.types).map(([token, type]: [string, any]) => [token, type.properties])),
+            // An object type's properties; an enum's values (each described too).
+            ...Object.fromEntries(
+                Object.entries(schema.types).map(([token, type]: [string, any]) => [
+                    token,
+                    type.enum ? Object.fromEntries(type.enum.map((v: any) => [v.value, v])) : type.properties,
+                ]),
+            ),
         };
         const undescribed = Object.entries(propertySets).flatMap(([where, props]) =>
             Object.entries(props)

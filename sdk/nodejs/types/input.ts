@@ -4,6 +4,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as inputs from "../types/input";
 import * as outputs from "../types/output";
+import * as enums from "../types/enums";
 
 /**
  * One permission of an API token.
@@ -12,7 +13,7 @@ export interface ApiTokenPermissionArgs {
     /**
      * `viewer` (read) or `admin` (manage).
      */
-    accessLevel: pulumi.Input<string>;
+    accessLevel: pulumi.Input<enums.AccessLevel>;
     /**
      * The id of that object (the account id for `account`).
      */
@@ -20,6 +21,6 @@ export interface ApiTokenPermissionArgs {
     /**
      * The kind of Mailtrap object: `account`, `project`, `inbox` or `sending_domain`.
      */
-    resourceType: pulumi.Input<string>;
+    resourceType: pulumi.Input<enums.ResourceType>;
 }
 

@@ -4,6 +4,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as inputs from "../types/input";
 import * as outputs from "../types/output";
+import * as enums from "../types/enums";
 
 /**
  * A token as the API describes it: everything but the value, which is shown only once.
@@ -42,7 +43,7 @@ export interface ApiTokenPermission {
     /**
      * `viewer` (read) or `admin` (manage).
      */
-    accessLevel: string;
+    accessLevel: enums.AccessLevel;
     /**
      * The id of that object (the account id for `account`).
      */
@@ -50,7 +51,7 @@ export interface ApiTokenPermission {
     /**
      * The kind of Mailtrap object: `account`, `project`, `inbox` or `sending_domain`.
      */
-    resourceType: string;
+    resourceType: enums.ResourceType;
 }
 
 /**
@@ -58,9 +59,9 @@ export interface ApiTokenPermission {
  */
 export interface RotationRecord {
     /**
-     * Why: created, adopted, trigger, age, expiry, reset-outside or recovered.
+     * Why: created, adopted, trigger, age, expiry, expiry-mismatch, reset-outside or recovered.
      */
-    cause: string;
+    cause: enums.RotationCause;
     /**
      * When it was issued (or adopted), ISO 8601.
      */

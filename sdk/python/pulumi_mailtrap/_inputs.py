@@ -13,6 +13,7 @@ if sys.version_info >= (3, 11):
 else:
     from typing_extensions import NotRequired, TypedDict, TypeAlias
 from . import _utilities
+from ._enums import *
 
 __all__ = [
     'ApiTokenPermissionArgs',
@@ -23,7 +24,7 @@ class ApiTokenPermissionArgsDict(TypedDict):
     """
     One permission of an API token.
     """
-    access_level: pulumi.Input[_builtins.str]
+    access_level: pulumi.Input['AccessLevel']
     """
     `viewer` (read) or `admin` (manage).
     """
@@ -31,7 +32,7 @@ class ApiTokenPermissionArgsDict(TypedDict):
     """
     The id of that object (the account id for `account`).
     """
-    resource_type: pulumi.Input[_builtins.str]
+    resource_type: pulumi.Input['ResourceType']
     """
     The kind of Mailtrap object: `account`, `project`, `inbox` or `sending_domain`.
     """
@@ -39,15 +40,15 @@ class ApiTokenPermissionArgsDict(TypedDict):
 @pulumi.input_type
 class ApiTokenPermissionArgs:
     def __init__(__self__, *,
-                 access_level: pulumi.Input[_builtins.str],
+                 access_level: pulumi.Input['AccessLevel'],
                  resource_id: pulumi.Input[Union[_builtins.int, _builtins.str]],
-                 resource_type: pulumi.Input[_builtins.str]):
+                 resource_type: pulumi.Input['ResourceType']):
         """
         One permission of an API token.
 
-        :param pulumi.Input[_builtins.str] access_level: `viewer` (read) or `admin` (manage).
+        :param pulumi.Input['AccessLevel'] access_level: `viewer` (read) or `admin` (manage).
         :param pulumi.Input[Union[_builtins.int, _builtins.str]] resource_id: The id of that object (the account id for `account`).
-        :param pulumi.Input[_builtins.str] resource_type: The kind of Mailtrap object: `account`, `project`, `inbox` or `sending_domain`.
+        :param pulumi.Input['ResourceType'] resource_type: The kind of Mailtrap object: `account`, `project`, `inbox` or `sending_domain`.
         """
         pulumi.set(__self__, "access_level", access_level)
         pulumi.set(__self__, "resource_id", resource_id)
@@ -55,14 +56,14 @@ class ApiTokenPermissionArgs:
 
     @_builtins.property
     @pulumi.getter(name="accessLevel")
-    def access_level(self) -> pulumi.Input[_builtins.str]:
+    def access_level(self) -> pulumi.Input['AccessLevel']:
         """
         `viewer` (read) or `admin` (manage).
         """
         return pulumi.get(self, "access_level")
 
     @access_level.setter
-    def access_level(self, value: pulumi.Input[_builtins.str]):
+    def access_level(self, value: pulumi.Input['AccessLevel']):
         pulumi.set(self, "access_level", value)
 
     @_builtins.property
@@ -79,14 +80,14 @@ class ApiTokenPermissionArgs:
 
     @_builtins.property
     @pulumi.getter(name="resourceType")
-    def resource_type(self) -> pulumi.Input[_builtins.str]:
+    def resource_type(self) -> pulumi.Input['ResourceType']:
         """
         The kind of Mailtrap object: `account`, `project`, `inbox` or `sending_domain`.
         """
         return pulumi.get(self, "resource_type")
 
     @resource_type.setter
-    def resource_type(self, value: pulumi.Input[_builtins.str]):
+    def resource_type(self, value: pulumi.Input['ResourceType']):
         pulumi.set(self, "resource_type", value)
 
 

@@ -14,6 +14,7 @@ else:
     from typing_extensions import NotRequired, TypedDict, TypeAlias
 from . import _utilities
 from . import outputs
+from ._enums import *
 from ._inputs import *
 
 __all__ = ['ApiTokenArgs', 'ApiToken']
@@ -402,7 +403,7 @@ class ApiToken(pulumi.CustomResource):
 
     @_builtins.property
     @pulumi.getter(name="previousTokenRetiredBy")
-    def previous_token_retired_by(self) -> pulumi.Output[Optional[_builtins.str]]:
+    def previous_token_retired_by(self) -> pulumi.Output[Optional['PreviousTokenRetirement']]:
         """
         How the previous token ends: "expiry" (reset: the API expires it) or "delete" (a new token took its place: deleted after its grace, or by destroy).
         """

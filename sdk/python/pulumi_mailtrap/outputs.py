@@ -14,6 +14,7 @@ else:
     from typing_extensions import NotRequired, TypedDict, TypeAlias
 from . import _utilities
 from . import outputs
+from ._enums import *
 
 __all__ = [
     'ApiTokenInfo',
@@ -127,15 +128,15 @@ class ApiTokenPermission(dict):
         return super().get(key, default)
 
     def __init__(__self__, *,
-                 access_level: _builtins.str,
+                 access_level: 'AccessLevel',
                  resource_id: Union[_builtins.int, _builtins.str],
-                 resource_type: _builtins.str):
+                 resource_type: 'ResourceType'):
         """
         One permission of an API token.
 
-        :param _builtins.str access_level: `viewer` (read) or `admin` (manage).
+        :param 'AccessLevel' access_level: `viewer` (read) or `admin` (manage).
         :param Union[_builtins.int, _builtins.str] resource_id: The id of that object (the account id for `account`).
-        :param _builtins.str resource_type: The kind of Mailtrap object: `account`, `project`, `inbox` or `sending_domain`.
+        :param 'ResourceType' resource_type: The kind of Mailtrap object: `account`, `project`, `inbox` or `sending_domain`.
         """
         pulumi.set(__self__, "access_level", access_level)
         pulumi.set(__self__, "resource_id", resource_id)
@@ -143,7 +144,7 @@ class ApiTokenPermission(dict):
 
     @_builtins.property
     @pulumi.getter(name="accessLevel")
-    def access_level(self) -> _builtins.str:
+    def access_level(self) -> 'AccessLevel':
         """
         `viewer` (read) or `admin` (manage).
         """
@@ -159,7 +160,7 @@ class ApiTokenPermission(dict):
 
     @_builtins.property
     @pulumi.getter(name="resourceType")
-    def resource_type(self) -> _builtins.str:
+    def resource_type(self) -> 'ResourceType':
         """
         The kind of Mailtrap object: `account`, `project`, `inbox` or `sending_domain`.
         """
@@ -193,14 +194,14 @@ class RotationRecord(dict):
         return super().get(key, default)
 
     def __init__(__self__, *,
-                 cause: _builtins.str,
+                 cause: 'RotationCause',
                  issued_at: _builtins.str,
                  last4_digits: _builtins.str,
                  token_id: _builtins.int):
         """
         A token the resource issued or took over; never a value.
 
-        :param _builtins.str cause: Why: created, adopted, trigger, age, expiry, reset-outside or recovered.
+        :param 'RotationCause' cause: Why: created, adopted, trigger, age, expiry, expiry-mismatch, reset-outside or recovered.
         :param _builtins.str issued_at: When it was issued (or adopted), ISO 8601.
         :param _builtins.str last4_digits: The last four characters of its value.
         :param _builtins.int token_id: The token's id.
@@ -212,9 +213,9 @@ class RotationRecord(dict):
 
     @_builtins.property
     @pulumi.getter
-    def cause(self) -> _builtins.str:
+    def cause(self) -> 'RotationCause':
         """
-        Why: created, adopted, trigger, age, expiry, reset-outside or recovered.
+        Why: created, adopted, trigger, age, expiry, expiry-mismatch, reset-outside or recovered.
         """
         return pulumi.get(self, "cause")
 

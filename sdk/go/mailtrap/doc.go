@@ -1,0 +1,2 @@
+// Mailtrap API tokens as code: declare, rotate and audit them.
+package mailtrap
