@@ -1,11 +1,14 @@
+import * as path from "path";
 import { CommandResult, E2EStack, E2EWorkspace, opsOf, requestLines } from "./support/pulumi";
 import { IMPORTS, program } from "./support/programs";
-import { NATIVE_TYPE, nativeImports, putPluginOnPath } from "./support/native";
+import { NATIVE_TYPE, nativeImports, PACKAGE_VERSION, putPluginOnPath } from "./support/native";
+import { PluginKind, pluginKind, writePlugin } from "./support/pluginBinary";
 
 /**
  * The native provider `pulumi-resource-mailtrap` through the Pulumi CLI: the same lifecycle as the
- * dynamic resource, served as a plugin. The executable is a two-line script on PATH running the
- * installed package's `bin/provider/native/main.js`; the programs declare `mailtrap:index:ApiToken`
+ * dynamic resource, served as a plugin. The executable on PATH is the self-contained build
+ * (./support/pluginBinary; MAILTRAP_E2E_PLUGIN=node: a script running the installed package's
+ * `bin/provider/native/main.js`); the programs declare `mailtrap:index:ApiToken`
  * as a plain `pulumi.CustomResource` (no generated SDK).
  */
 const NATIVE_IMPORTS = nativeImports();
@@ -243,26 +246,35 @@ describe("the native provider pulumi-resource-mailtrap through the Pulumi CLI", 
         expect((await stack.outputs()).names).toContain("e2e-listed");
     });
 
-    it("times one `pulumi up` of 20 tokens through the native provider and through the dynamic one", async () => {
+    it("times one `pulumi up` of 20 tokens through the native provider (its self-contained build and Node) and the dynamic one", async () => {
         const count = 20;
         const timings: string[] = [];
-        const run = async (kind: "native" | "dynamic") => {
+        // Each native run puts its plugin first on PATH (the CLI's folder stays ahead of it).
+        const pluginPath = (kind: PluginKind) => {
+            const dir = path.join(ws.dir, `timing-plugin-${kind}`);
+            writePlugin(ws.context, PACKAGE_VERSION, kind, dir);
+            return [ws.context.cliDir, dir, process.env.PATH ?? ""].join(path.delimiter);
+        };
+        const run = async (kind: PluginKind | "dynamic") => {
             const body =
-                kind === "native"
-                    ? program(
+                kind === "dynamic"
+                    ? program(IMPORTS, `for (let i = 0; i < ${count}; i++) new ApiToken("t-" + i, { name: "e2e-dynamic-scale-" + i });`)
+                    : program(
                           NATIVE_IMPORTS,
                           `for (let i = 0; i < ${count}; i++) nativeToken("t-" + i, { name: "e2e-native-scale-" + i });`,
-                      )
-                    : program(IMPORTS, `for (let i = 0; i < ${count}; i++) new ApiToken("t-" + i, { name: "e2e-dynamic-scale-" + i });`);
+                      );
             const stack = await ws.project(`scale-${kind}`, body).newStack("dev");
-            const up: CommandResult = await stack.up();
+            const env: Record<string, string> = kind === "dynamic" ? {} : { PATH: pluginPath(kind) };
+            const up: CommandResult = await stack.up({ env });
             expect(up.requests.filter((r) => r.method === "POST")).toHaveLength(count);
-            const destroy = await stack.destroy();
+            const destroy = await stack.destroy({ env });
+            const label = { binary: "native, self-contained plugin", node: "native, plugin on Node", dynamic: "dynamic provider" }[kind];
             timings.push(
-                `${kind}: pulumi up of ${count} tokens ${(up.durationMs / 1000).toFixed(1)} s, destroy ${(destroy.durationMs / 1000).toFixed(1)} s`,
+                `${label}: pulumi up of ${count} tokens ${(up.durationMs / 1000).toFixed(1)} s, destroy ${(destroy.durationMs / 1000).toFixed(1)} s`,
             );
         };
-        await run("native");
+        if (pluginKind(ws.context, PACKAGE_VERSION) === "binary") await run("binary");
+        await run("node");
         await run("dynamic");
         console.log(timings.join("\n"));
         ws.record("native-vs-dynamic-timing.txt", timings.join("\n"));

@@ -2,19 +2,35 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { repoRoot } from "../harness/captureProgram";
+import { e2eContext } from "./support/context";
 import { nativeImports, PACKAGE_VERSION } from "./support/native";
+import { pluginArchive, pluginKind } from "./support/pluginBinary";
 import { E2EStack, E2EWorkspace, opsOf, requestLines } from "./support/pulumi";
 import { program } from "./support/programs";
 
 /**
- * The plugin archive (`npm run pack-plugin`, scripts/pack-plugin.sh) as a user installs it:
+ * The plugin archive (`npm run build-plugins`, scripts/build-plugins.sh: the self-contained
+ * executable; with MAILTRAP_E2E_PLUGIN=node, `npm run pack-plugin`'s Node launcher) as a user installs it:
  * `pulumi plugin install resource mailtrap <version> --file <archive>` into PULUMI_HOME, then a
  * program over `mailtrap:index:ApiToken` asking for that version, with no pulumi-resource-mailtrap
  * on PATH and automatic plugin download off (the workspace sets
  * PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true): the engine can only use the installed plugin.
  */
 const VERSION = PACKAGE_VERSION;
+const KIND = pluginKind(e2eContext(), VERSION);
 const NATIVE_IMPORTS = nativeImports({ version: VERSION });
+
+/** The Node launcher's archive (`npm run pack-plugin`, scripts/pack-plugin.sh), with MAILTRAP_E2E_PLUGIN=node. */
+function packNodePlugin(): string {
+    const outDir = fs.mkdtempSync(path.join(e2eContext().workRoot, "plugin-archive-"));
+    const pack = spawnSync("bash", [path.join(repoRoot(), "scripts", "pack-plugin.sh"), "--out", outDir], {
+        cwd: repoRoot(),
+        encoding: "utf8",
+        timeout: 300_000,
+    });
+    if (pack.status !== 0) throw new Error(`scripts/pack-plugin.sh failed (${pack.status ?? pack.signal}):\n${pack.stderr}`);
+    return pack.stdout.trim().split("\n").pop()!;
+}
 
 /** PATH without any folder holding a pulumi-resource-mailtrap. */
 function pathWithoutPlugin(): string {
@@ -33,17 +49,13 @@ describe("the plugin archive, installed with `pulumi plugin install --file`", ()
     beforeAll(async () => {
         // The workspace puts the CLI first on PATH, then this process's PATH.
         process.env.PATH = pathWithoutPlugin();
-        const outDir = fs.mkdtempSync(path.join(ws.context.workRoot, "plugin-archive-"));
-        const started = Date.now();
-        const pack = spawnSync("bash", [path.join(repoRoot(), "scripts", "pack-plugin.sh"), "--out", outDir], {
-            cwd: repoRoot(),
-            encoding: "utf8",
-            timeout: 300_000,
-        });
-        if (pack.status !== 0) throw new Error(`scripts/pack-plugin.sh failed (${pack.status ?? pack.signal}):\n${pack.stderr}`);
-        archive = pack.stdout.trim().split("\n").pop()!;
-        const summary = pack.stderr.split("\n").find((line) => line.includes("KiB packed")) ?? "";
-        ws.record("plugin-archive.txt", `${summary}\nbuilt in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+        if (KIND === "binary") {
+            // The self-contained build tests/e2e/run.ts made with scripts/build-plugins.sh.
+            archive = pluginArchive(ws.context, VERSION)!;
+            ws.record("plugin-archive.txt", `${path.basename(archive)}: ${(fs.statSync(archive).size / 1024).toFixed(0)} KiB packed`);
+        } else {
+            archive = packNodePlugin();
+        }
         await ws.start();
     });
 
@@ -57,7 +69,18 @@ describe("the plugin archive, installed with `pulumi plugin install --file`", ()
         expect(list.status).toBe(0);
         const executable = list.stdout.split("\n").find((line) => / pulumi-resource-mailtrap$/.test(line));
         expect(executable).toMatch(/^-rwxr-xr-x/);
-        expect(list.stdout).toContain(" node_modules/pulumi-mailtrap-tokens/bin/provider/native/main.js");
+        if (KIND === "binary") {
+            // Self-contained: the executable and its licence, nothing else.
+            expect(
+                list.stdout
+                    .trim()
+                    .split("\n")
+                    .map((line) => line.split(" ").pop())
+                    .sort(),
+            ).toEqual(["LICENSE", "pulumi-resource-mailtrap"]);
+        } else {
+            expect(list.stdout).toContain(" node_modules/pulumi-mailtrap-tokens/bin/provider/native/main.js");
+        }
         expect(list.stdout).not.toMatch(/ PulumiPlugin\.yaml$/m);
     });
 

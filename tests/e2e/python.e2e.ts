@@ -4,6 +4,7 @@ import * as path from "path";
 import { repoRoot } from "../harness/captureProgram";
 import { e2eContext } from "./support/context";
 import { NATIVE_TYPE, PACKAGE_VERSION } from "./support/native";
+import { installableArchive, pluginKind } from "./support/pluginBinary";
 import { E2EProject, E2EStack, E2EWorkspace, opsOf, requestLines } from "./support/pulumi";
 
 /**
@@ -15,7 +16,7 @@ import { E2EProject, E2EStack, E2EWorkspace, opsOf, requestLines } from "./suppo
  * installed from a copy of sdk/python with `pip install --target` into this run's work folder, put
  * on PYTHONPATH: the cached venv stays as built. The plugin is installed as a user installs it,
  * `pulumi plugin install resource mailtrap <package.json version> --file <archive>`, the archive
- * holding a two-line script like native.e2e.ts's. Without the host (outside CI) this file is
+ * scripts/build-plugins.sh built (./support/pluginBinary). Without the host (outside CI) this file is
  * skipped in one line.
  */
 const EXAMPLE_DIR = path.join(repoRoot(), "examples", "python-basic");
@@ -69,17 +70,9 @@ describeWithHost("a Python program with the generated SDK and the native provide
         await ws.start();
 
         // The plugin as a user installs it: an archive holding the executable pulumi-resource-mailtrap
-        // (here a two-line script running the installed package's bin/provider/native/main.js),
-        // installed into PULUMI_HOME as version PACKAGE_VERSION, the version the SDK asks for.
-        const main = path.join(ws.context.packageDir, "node_modules", "pulumi-mailtrap-tokens", "bin", "provider", "native", "main.js");
-        expect(fs.existsSync(main)).toBe(true);
-        const pluginDir = path.join(ws.context.workRoot, `${path.basename(ws.dir)}-plugin`);
-        fs.mkdirSync(pluginDir);
-        fs.writeFileSync(path.join(pluginDir, "pulumi-resource-mailtrap"), `#!/bin/sh\nexec "${process.execPath}" "${main}" "$@"\n`, {
-            mode: 0o755,
-        });
-        const archive = path.join(ws.context.workRoot, `pulumi-resource-mailtrap-v${PACKAGE_VERSION}-linux-amd64.tar.gz`);
-        execFileSync("tar", ["-czf", archive, "-C", pluginDir, "pulumi-resource-mailtrap"]);
+        // (the self-contained build, or with MAILTRAP_E2E_PLUGIN=node a script running the installed
+        // package's main.js), installed into PULUMI_HOME as version PACKAGE_VERSION, the version the SDK asks for.
+        const archive = installableArchive(ws.context, PACKAGE_VERSION, pluginKind(ws.context, PACKAGE_VERSION), ws.context.workRoot);
         await ws.pulumi(ws.dir, ["plugin", "install", "resource", "mailtrap", PACKAGE_VERSION, "--file", archive]);
     });
 

@@ -1,13 +1,14 @@
 /**
  * What the scenarios of the native provider share: its resource type, the version the package
  * (and so the plugin) carries, the start of a Node program declaring `mailtrap:index:ApiToken`
- * without a generated SDK, and the plugin served from the installed package on PATH.
+ * without a generated SDK, and the plugin on PATH.
  */
 import * as fs from "fs";
 import * as path from "path";
 import { API_TOKEN_OUTPUT_NAMES } from "../../../provider/apiToken";
 import { API_TOKEN_TYPE as NATIVE_TYPE } from "../../../provider/native/schema";
 import { repoRoot } from "../../harness/captureProgram";
+import { PluginKind, pluginKind, writePlugin } from "./pluginBinary";
 import { E2EWorkspace } from "./pulumi";
 
 export { NATIVE_TYPE };
@@ -35,16 +36,14 @@ function nativeToken(name, args, opts) {
 
 /**
  * The plugin as the engine finds it first: an executable named pulumi-resource-mailtrap on PATH,
- * a two-line script running the installed package's `bin/provider/native/main.js`. The workspace
- * puts the CLI first on PATH, then this process's PATH, which this extends.
+ * the self-contained build (or, with MAILTRAP_E2E_PLUGIN=node, a script running the installed
+ * package's `bin/provider/native/main.js`; ./pluginBinary). The workspace puts the CLI first on
+ * PATH, then this process's PATH, which this extends. Returns which plugin it is.
  */
-export function putPluginOnPath(ws: E2EWorkspace): void {
+export function putPluginOnPath(ws: E2EWorkspace): PluginKind {
     const pluginDir = path.join(ws.dir, "plugin-bin");
-    fs.mkdirSync(pluginDir);
-    const main = path.join(ws.context.packageDir, "node_modules", "pulumi-mailtrap-tokens", "bin", "provider", "native", "main.js");
-    if (!fs.existsSync(main)) throw new Error(`the installed package has no ${main}`);
-    fs.writeFileSync(path.join(pluginDir, "pulumi-resource-mailtrap"), `#!/bin/sh\nexec "${process.execPath}" "${main}" "$@"\n`, {
-        mode: 0o755,
-    });
+    const kind = pluginKind(ws.context, PACKAGE_VERSION);
+    writePlugin(ws.context, PACKAGE_VERSION, kind, pluginDir);
     process.env.PATH = `${pluginDir}${path.delimiter}${process.env.PATH ?? ""}`;
+    return kind;
 }
