@@ -13,8 +13,8 @@ import { E2EProject, E2EStack, E2EWorkspace, opsOf, requestLines } from "./suppo
  * is, a validation failure and a getApiTokens call. The language host and a venv with the Pulumi
  * Python SDK come from .ci/build-pulumi-python-host.sh (run.ts finds them); the host ignores
  * Pulumi.yaml's `virtualenv` option, so the venv's bin goes first on PATH. The generated SDK is
- * installed from a copy of sdk/python with `pip install --target` into this run's work folder, put
- * on PYTHONPATH: the cached venv stays as built. The plugin is installed as a user installs it,
+ * installed from its release artifact, the wheel scripts/build-sdk.sh builds, with `pip install
+ * --target` into this run's work folder, put on PYTHONPATH: the cached venv stays as built. The plugin is installed as a user installs it,
  * `pulumi plugin install resource mailtrap <package.json version> --file <archive>`, the archive
  * scripts/build-plugins.sh built (./support/pluginBinary). Without the host (outside CI) this file is
  * skipped in one line.
@@ -37,11 +37,16 @@ describeWithHost("a Python program with the generated SDK and the native provide
 
     beforeAll(async () => {
         const venvBin = path.join(hostDir!, "venv", "bin");
-        // The generated SDK, installed as a user would from a clone, but beside the cached venv.
+        // The generated SDK, installed as a user would from the released wheel, but beside the cached venv.
         const started = Date.now();
-        const source = path.join(ws.context.workRoot, `${path.basename(ws.dir)}-sdk-source`);
+        const artifacts = path.join(ws.context.workRoot, `${path.basename(ws.dir)}-sdk-artifacts`);
         const target = path.join(ws.context.workRoot, `${path.basename(ws.dir)}-site-packages`);
-        fs.cpSync(path.join(repoRoot(), "sdk", "python"), source, { recursive: true });
+        const built = execFileSync("bash", [path.join(repoRoot(), "scripts", "build-sdk.sh"), "python", artifacts], {
+            encoding: "utf8",
+            stdio: ["ignore", "pipe", "pipe"],
+            timeout: 300_000,
+        });
+        const wheel = built.split("\n").find((file) => file.endsWith(".whl"))!;
         execFileSync(
             path.join(venvBin, "python"),
             [
@@ -54,13 +59,13 @@ describeWithHost("a Python program with the generated SDK and the native provide
                 "--no-build-isolation",
                 "--target",
                 target,
-                source,
+                wheel,
             ],
             { stdio: "pipe", timeout: 120_000 },
         );
         ws.record(
             "python-sdk-install.txt",
-            `pip install of sdk/python (--no-deps --target): ${((Date.now() - started) / 1000).toFixed(1)} s`,
+            `build and pip install of the pulumi_mailtrap wheel (--no-deps --target): ${((Date.now() - started) / 1000).toFixed(1)} s`,
         );
 
         // The venv's python3 before any other, then the language host and its exec script (the
