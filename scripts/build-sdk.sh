@@ -27,14 +27,29 @@ WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
 version="$(node -p 'require(process.argv[1]).version' "$root/package.json")"
 
+# cached DIR FUNCTION: unless DIR is whole, FUNCTION fills a temporary folder beside it (its
+# argument), which is then renamed to DIR: builds running at once (CI's lanes) never share a
+# half-made folder; the one that loses the race uses the winner's.
+cached() {
+    local dir="$1" fill="$2" tmp
+    [ -d "$dir" ] && return 0
+    mkdir -p "$(dirname "$dir")"
+    tmp="$(mktemp -d "$dir.tmp.XXXXXX")"
+    "$fill" "$tmp"
+    mv -T "$tmp" "$dir" 2>/dev/null || rm -rf "$tmp"
+    [ -d "$dir" ]
+}
+
+fill_build_venv() {
+    python3 -m venv "$1"
+    "$1/bin/python" -m pip install --quiet --disable-pip-version-check build >&2
+}
+
 build_python() {
+    # Renamed after it is made: only its scripts' shebangs name the old path, and `$venv/bin/python -m build` uses none.
     local venv="$CACHE/python-build-venv"
-    if [ ! -x "$venv/bin/pyproject-build" ]; then
-        announce "creating $venv with \`build\` from PyPI"
-        rm -rf "$venv"
-        python3 -m venv "$venv"
-        "$venv/bin/python" -m pip install --quiet --disable-pip-version-check build >&2
-    fi
+    [ -d "$venv" ] || announce "creating $venv with \`build\` from PyPI"
+    cached "$venv" fill_build_venv
     announce "python -m build (wheel and sdist of $version)"
     cp -R "$root/sdk/python" "$WORK/python"
     rm -rf "$WORK/python/build" "$WORK/python/dist" "$WORK/python"/*.egg-info
@@ -59,6 +74,15 @@ EOF
     echo "$OUT/$(basename "$sdist")"
 }
 
+fill_sdk_modules() {
+    cp "$WORK/nodejs/package.json" "$1/"
+    (cd "$1" && npm install --no-audit --no-fund --ignore-scripts --loglevel=error >&2)
+}
+
+fill_floor_modules() {
+    (cd "$1" && echo '{}' >package.json && npm install --no-audit --no-fund --ignore-scripts --loglevel=error "@pulumi/pulumi@$FLOOR" >&2)
+}
+
 build_nodejs() {
     local node_version="${NODE_SDK_NODE:-22.23.5}" node_bin
     announce "Node.js $node_version"
@@ -71,14 +95,8 @@ build_nodejs() {
     local key modules
     key="$(cat "$WORK/nodejs/package.json" | sha256sum | cut -c1-16)"
     modules="$CACHE/sdk-nodejs-modules/node-$node_version-$key"
-    if [ ! -f "$modules/.complete" ]; then
-        announce "npm install of the SDK's dependencies (into $modules)"
-        rm -rf "$modules"
-        mkdir -p "$modules"
-        cp "$WORK/nodejs/package.json" "$modules/"
-        (cd "$modules" && npm install --no-audit --no-fund --ignore-scripts --loglevel=error >&2)
-        touch "$modules/.complete"
-    fi
+    [ -d "$modules" ] || announce "npm install of the SDK's dependencies (into $modules)"
+    cached "$modules" fill_sdk_modules
     ln -s "$modules/node_modules" "$WORK/nodejs/node_modules"
     local pulumi_version floor
     pulumi_version="$(node -p 'require(process.argv[1]).version' "$modules/node_modules/@pulumi/pulumi/package.json")"
@@ -87,14 +105,8 @@ build_nodejs() {
     # The range's floor too: a compile error there means the declared range is wrong.
     floor="$(node -p '/>=\s*(\d+\.\d+\.\d+)/.exec(require(process.argv[1]).dependencies["@pulumi/pulumi"])[1]' "$WORK/nodejs/package.json")"
     local floor_modules="$CACHE/sdk-nodejs-modules/pulumi-$floor"
-    if [ ! -f "$floor_modules/.complete" ]; then
-        announce "npm install @pulumi/pulumi@$floor (the range's floor, into $floor_modules)"
-        rm -rf "$floor_modules"
-        mkdir -p "$floor_modules"
-        (cd "$floor_modules" && echo '{}' >package.json &&
-            npm install --no-audit --no-fund --ignore-scripts --loglevel=error "@pulumi/pulumi@$floor" >&2)
-        touch "$floor_modules/.complete"
-    fi
+    [ -d "$floor_modules" ] || announce "npm install @pulumi/pulumi@$floor (the range's floor, into $floor_modules)"
+    FLOOR="$floor" cached "$floor_modules" fill_floor_modules
     announce "tsc --noEmit on @pulumi/pulumi $floor, the floor of the declared range"
     # A copy of the sources whose node_modules is the floor's; typescript and @types/node are the build's.
     mkdir "$WORK/nodejs-floor"
