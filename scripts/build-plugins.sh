@@ -91,7 +91,8 @@ bun="$(bun_runtime "$(bun_package "$host")")"
 
 version="$(node -p 'require(process.argv[1]).version' "$root/package.json")"
 rcodesign="${RCODESIGN:-$(command -v rcodesign || true)}"
-[ -n "$rcodesign" ] || [ ! -x "$CACHE/rcodesign/bin/rcodesign" ] || rcodesign="$CACHE/rcodesign/bin/rcodesign"
+# Else the one .ci/build-rcodesign.sh cached.
+[ -n "$rcodesign" ] || rcodesign="$(ls "$CACHE"/rcodesign-*/bin/rcodesign 2>/dev/null | tail -n 1 || true)"
 mkdir -p "$out"
 out="$(cd "$out" && pwd -P)"
 work="$(mktemp -d)"

@@ -82,8 +82,23 @@ function resolveHost(root: string, name: "python" | "yaml"): { dir: string } | {
 
 const HOSTS = { python: "Python", yaml: "YAML" } as const;
 
-/** The self-contained plugin for this machine and for linux-arm64 (its qemu smoke), from scripts/build-plugins.sh. */
+/**
+ * The self-contained plugin for this machine and for linux-arm64 (its qemu smoke), from
+ * scripts/build-plugins.sh; or the folder MAILTRAP_E2E_PLUGIN_ARCHIVES names when it holds both
+ * for this version (CI builds them once, `npm run build-plugins`, for every lane).
+ */
 function buildPluginArchives(root: string, out: string): { dir: string } | { missing: string } {
+    const given = process.env.MAILTRAP_E2E_PLUGIN_ARCHIVES;
+    if (given) {
+        const version = (JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")) as { version: string }).version;
+        const wanted = ["linux-amd64", "linux-arm64"].map((platform) => `pulumi-resource-mailtrap-v${version}-${platform}.tar.gz`);
+        const absent = wanted.filter((file) => !fs.existsSync(path.join(given, file)));
+        if (absent.length === 0) {
+            console.log(`test:e2e: the self-contained plugin from ${given} (MAILTRAP_E2E_PLUGIN_ARCHIVES)`);
+            return { dir: path.resolve(given) };
+        }
+        return { missing: `MAILTRAP_E2E_PLUGIN_ARCHIVES=${given} lacks ${absent.join(", ")}` };
+    }
     const started = Date.now();
     const build = spawnSync(
         "bash",
