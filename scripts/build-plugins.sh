@@ -119,7 +119,8 @@ for platform in "${platforms[@]}"; do
         if ! python3 "$root/scripts/check-macho-signature.py" "$stage/$exe" >&2; then
             [ -n "$rcodesign" ] || { echo "build-plugins: $platform needs an ad-hoc signature: put rcodesign on PATH (bash .ci/build-rcodesign.sh) or build without it (--platform)" >&2; false; }
             announce "signing $platform ad hoc with $rcodesign"
-            "$rcodesign" sign --code-signature-flags runtime "$stage/$exe" >"$work/$platform.sign.log" 2>&1 || { cat "$work/$platform.sign.log" >&2; false; }
+            # rcodesign keeps the runtime's flags and entitlements (JIT, hardened runtime), as Bun's own signature had them.
+            "$rcodesign" sign --binary-identifier pulumi-resource-mailtrap "$stage/$exe" >"$work/$platform.sign.log" 2>&1 || { cat "$work/$platform.sign.log" >&2; false; }
             python3 "$root/scripts/check-macho-signature.py" "$stage/$exe" >&2
         fi
     fi
