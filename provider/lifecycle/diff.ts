@@ -4,9 +4,6 @@ import { expiryWarning, retirementDue } from "./schedule";
 import { describeResource } from "./tokenState";
 import { isUnknown, sameInstant, samePermissions } from "./values";
 
-export { rotationCause } from "./renewalCause";
-export type { RotationCause } from "./renewalCause";
-
 /** Inputs whose change needs a new token: the API cannot change them on an existing one. */
 export const REPLACE_INPUTS = ["name", "accountId", "resources", "expiresAt"] as const;
 

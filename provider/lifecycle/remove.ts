@@ -1,7 +1,7 @@
 import { ApiTokenState } from "../types";
 import { OperationContext } from "./context";
 import { parseTokenAddress } from "./read";
-import { deleteHeldToken } from "./rotate";
+import { deleteHeldToken } from "./renewalSteps";
 
 /**
  * Deletes the live token the state holds (one DELETE); a token already gone counts as deleted. A

@@ -9,8 +9,6 @@ import { deleteHeldToken, issueInPlaceOfReset, recoverOwnLostReset, renewalLabel
 import { aboutResource, issuedLive, LiveToken, partsOf, PreviousToken, stateFor } from "./tokenState";
 import { sameInstant } from "./values";
 
-export { deleteHeldToken } from "./renewalSteps";
-
 /** What a renewal leaves: the new live token, and the token it replaced when that one is still valid. */
 interface Renewal {
     live: LiveToken;

@@ -1,4 +1,5 @@
-import { diffApiToken, rotationCause } from "../../provider/lifecycle/diff";
+import { diffApiToken } from "../../provider/lifecycle/diff";
+import { rotationCause } from "../../provider/lifecycle/renewalCause";
 import { ApiTokenState } from "../../provider/types";
 import { UNKNOWN_VALUE } from "../../provider/lifecycle/validation";
 

@@ -1,5 +1,5 @@
 import { STATE_VERSION, upgradeState } from "../../provider/lifecycle/stateVersion";
-import { rotationCause } from "../../provider/lifecycle/diff";
+import { rotationCause } from "../../provider/lifecycle/renewalCause";
 import { retirementDue } from "../../provider/lifecycle/schedule";
 import { ApiTokenState } from "../../provider/types";
 

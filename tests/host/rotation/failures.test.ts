@@ -8,7 +8,20 @@
 import { ProviderOperationError } from "../../harness/providerHost";
 import { Engine, RecordedResource } from "../../harness/engine";
 import { PropertyMap } from "../../harness/providerHost";
-import { DAY_MS, T0, ACCOUNT, stack, inputs, useRotationStack, daysLater, requestsOf, outputOf, create, tokensPath } from "./support";
+import {
+    DAY_MS,
+    T0,
+    ACCOUNT,
+    stack,
+    inputs,
+    useRotationStack,
+    daysLater,
+    requestsOf,
+    outputOf,
+    create,
+    tokensPath,
+    tokenIdsOfTheName,
+} from "./support";
 
 /** Retries of the hosts in this file (MAILTRAP_MAX_RETRIES): a burst of MAX_RETRIES + 1 503s outlasts them. */
 const MAX_RETRIES = 2;
@@ -28,15 +41,6 @@ async function up(engine: Engine, prior: RecordedResource): Promise<{ recorded: 
         const failure = error.initFailure;
         return { recorded: failure ? { ...prior, id: failure.id, outputs: failure.properties } : prior, error };
     }
-}
-
-/** The token ids the emulator holds under the resource's name, live or expired. */
-function tokenIdsOfTheName(): number[] {
-    return stack.emulator
-        .listTokens(ACCOUNT)
-        .filter((t) => t.name === inputs.name)
-        .map((t) => t.id)
-        .sort((a, b) => a - b);
 }
 
 /** The token ids a recorded state holds: its live token and its previous one. */

@@ -11,7 +11,7 @@
 import { RecordedResource } from "../../harness/engine";
 import { PropertyMap } from "../../harness/providerHost";
 import { startStack, TestStack } from "../../harness/stack";
-import { ACCOUNT, T0, inputs, outputOf, tokensPath } from "./support";
+import { ACCOUNT, T0, inputs, outputOf, tokensPath, tokenIdsOfTheName } from "./support";
 
 const rolling: PropertyMap = { ...inputs, expiresInDays: 90 };
 const rotated: PropertyMap = { ...rolling, rotate: "2" };
@@ -30,14 +30,6 @@ async function requestsOf<T>(step: () => Promise<T>): Promise<{ result: T; reque
     stack.emulator.clearRequests();
     const result = await step();
     return { result, requests: stack.emulator.requests.map(({ method, path }) => ({ method, path })) };
-}
-
-function tokenIdsOfTheName(): number[] {
-    return stack.emulator
-        .listTokens(ACCOUNT)
-        .filter((t) => t.name === inputs.name)
-        .map((t) => t.id)
-        .sort((a, b) => a - b);
 }
 
 /** Created at T0, then rotated by its trigger: under the older rule a new token, the first one kept for its grace. */
@@ -97,7 +89,7 @@ describe("a live token deleted outside Pulumi while its renewed predecessor is s
         expect(after.id).toBe(refreshed.id);
         expect(after.outputs.tokenGone).toBeUndefined();
         expect(after.outputs.previousTokenId).toBeUndefined();
-        expect(tokenIdsOfTheName()).toEqual([after.outputs.tokenId]);
+        expect(tokenIdsOfTheName(stack.emulator)).toEqual([after.outputs.tokenId]);
         expect(after.outputs.token).toBe(stack.emulator.getToken(ACCOUNT, after.outputs.tokenId as number)!.token);
         expect(stack.emulator.isTokenValueLive(after.outputs.token as string)).toBe(true);
         expect((after.outputs.rotationHistory as { cause: string; tokenId: number }[])[0]).toMatchObject({
@@ -123,6 +115,6 @@ describe("a live token deleted outside Pulumi while its renewed predecessor is s
             { method: "DELETE", path: `${tokensPath}/${String(first.outputs.tokenId)}` },
         ]);
         expect(stack.emulator.requests.map((r) => r.status)).toEqual([404, 204]);
-        expect(tokenIdsOfTheName()).toEqual([]);
+        expect(tokenIdsOfTheName(stack.emulator)).toEqual([]);
     });
 });

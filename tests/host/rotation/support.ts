@@ -4,6 +4,7 @@
  * requests a step made and of what a host printed. A spec file calls `useRotationStack()` once,
  * inside its top-level describe.
  */
+import { MailtrapEmulator } from "../../../provider/emulator/server";
 import { Engine, RecordedResource } from "../../harness/engine";
 import { PropertyMap, ProviderHost } from "../../harness/providerHost";
 import { startStack, TestStack } from "../../harness/stack";
@@ -121,3 +122,12 @@ export async function create(programInputs: PropertyMap): Promise<RecordedResour
 
 export const tokensPath = `/api/accounts/${ACCOUNT}/api_tokens`;
 export const resetOf = (tokenId: unknown) => ({ method: "POST", path: `${tokensPath}/${String(tokenId)}/reset` });
+
+/** The token ids an emulator holds under the specs' token name, live or expired, in order. */
+export function tokenIdsOfTheName(emulator: MailtrapEmulator = stack.emulator): number[] {
+    return emulator
+        .listTokens(ACCOUNT)
+        .filter((t) => t.name === inputs.name)
+        .map((t) => t.id)
+        .sort((a, b) => a - b);
+}
