@@ -48,17 +48,17 @@ outputs:
 `;
 
 describeWhenReady("the plugin downloaded by the CLI from its pluginDownloadURL, with no node anywhere", () => {
-    const env: Record<string, string> = { PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "false" };
+    const env: Record<string, string> = {};
     const ws = new E2EWorkspace("download", { env });
     const tokens = () => `/api/accounts/${ws.accountId}/api_tokens`;
     const installed = path.join(ws.homeDir, "plugins", `resource-mailtrap-v${VERSION}`);
-    const server = new ReleaseServer(fs.readdirSync(context.pluginArchivesDir!).map((f) => path.join(context.pluginArchivesDir!, f)));
+    const server = ReleaseServer.ofBuiltPlugins(context);
     let stack: E2EStack;
     let tokenId: number;
 
     beforeAll(async () => {
         await server.start();
-        env.PULUMI_PLUGIN_DOWNLOAD_URL_OVERRIDES = server.overrides;
+        Object.assign(env, server.downloadEnv);
         env.PATH = noNodePath(path.join(ws.dir, "path"), [
             path.join(context.cliDir, "pulumi"),
             path.join(context.yamlHostDir!, "pulumi-language-yaml"),

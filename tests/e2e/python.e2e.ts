@@ -4,88 +4,99 @@ import * as path from "path";
 import { repoRoot } from "../harness/captureProgram";
 import { e2eContext } from "./support/context";
 import { NATIVE_TYPE, PACKAGE_VERSION } from "./support/native";
-import { installableArchive, pluginKind } from "./support/pluginBinary";
+import { noNodePath, whichOn } from "./support/noNodePath";
+import { pluginArchive } from "./support/pluginBinary";
 import { E2EProject, E2EStack, E2EWorkspace, opsOf, requestLines } from "./support/pulumi";
+import { PLUGIN_DOWNLOAD_URL, ReleaseServer } from "./support/releaseServer";
 
 /**
- * A Python program (`runtime: python`) with the generated SDK sdk/python (`pulumi_mailtrap`) and the
- * native provider `pulumi-resource-mailtrap`, through the Pulumi CLI: examples/python-basic as it
- * is, a validation failure and a getApiTokens call. The language host and a venv with the Pulumi
- * Python SDK come from .ci/build-pulumi-python-host.sh (run.ts finds them); the host ignores
- * Pulumi.yaml's `virtualenv` option, so the venv's bin goes first on PATH. The generated SDK is
- * installed from its release artifact, the wheel scripts/build-sdk.sh builds, with `pip install
- * --target` into this run's work folder, put on PYTHONPATH: the cached venv stays as built. The plugin is installed as a user installs it,
- * `pulumi plugin install resource mailtrap <package.json version> --file <archive>`, the archive
- * scripts/build-plugins.sh built (./support/pluginBinary). Without the host (outside CI) this file is
- * skipped in one line.
+ * A Python program (`runtime: python`) with the generated SDK (`pulumi_mailtrap`) and the native
+ * provider `pulumi-resource-mailtrap`, through the Pulumi CLI, set up as on a machine with no
+ * Node.js: examples/python-basic as it is, a validation failure and a getApiTokens call.
+ *
+ * - No `node` that the CLI or anything it starts can find: PATH is a folder linking `pulumi`,
+ *   `pulumi-language-python` and its exec script, then the venv's bin (./support/noNodePath). The
+ *   emulator runs in this process, on Node.
+ * - The plugin is not installed: the first `pulumi up` downloads the linux-amd64 archive
+ *   scripts/build-plugins.sh built from the `pluginDownloadURL` the SDK carries, served by a
+ *   stand-in for the GitHub releases on 127.0.0.1 (./support/releaseServer), into a fresh PULUMI_HOME.
+ * - The SDK is installed from its release artifact, the wheel scripts/build-sdk.sh builds, with
+ *   `pip install --target` into this run's work folder, put on PYTHONPATH: the cached venv stays as built.
+ *
+ * The language host and a venv with the Pulumi Python SDK come from .ci/build-pulumi-python-host.sh
+ * (run.ts finds them); the host ignores Pulumi.yaml's `virtualenv` option, so the venv's bin is on
+ * PATH. Without the host or the built plugin (outside CI) this file is skipped in one line.
  */
 const EXAMPLE_DIR = path.join(repoRoot(), "examples", "python-basic");
 
-const hostDir = e2eContext().pythonHostDir;
-const describeWithHost = hostDir ? describe : describe.skip;
-if (!hostDir) process.stderr.write("python.e2e skipped: no Python language host (see the line test:e2e printed about it)\n");
+const context = e2eContext();
+const hostDir = context.pythonHostDir;
+const ready = Boolean(hostDir && pluginArchive(context, PACKAGE_VERSION, "linux-amd64"));
+const describeWhenReady = ready ? describe : describe.skip;
+if (!ready)
+    process.stderr.write("python.e2e skipped: it needs the Python language host and the built plugin (see the lines test:e2e printed)\n");
 
 function pythonProgram(ws: E2EWorkspace, name: string, program: string): E2EProject {
     return ws.projectFromFiles(name, { "Pulumi.yaml": `name: ${name}\nruntime: python\n`, "__main__.py": `${program.trim()}\n` });
 }
 
-describeWithHost("a Python program with the generated SDK and the native provider through the Pulumi CLI", () => {
-    const ws = new E2EWorkspace("python");
+/** Builds the SDK's wheel and installs it (no dependencies: the venv has the Pulumi SDK) into `target`. */
+function installWheel(python: string, artifacts: string, target: string): string {
+    const built = execFileSync("bash", [path.join(repoRoot(), "scripts", "build-sdk.sh"), "python", artifacts], {
+        encoding: "utf8",
+        stdio: ["ignore", "pipe", "pipe"],
+        timeout: 300_000,
+    });
+    const wheel = built.split("\n").find((file) => file.endsWith(".whl"))!;
+    const pipArgs = ["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-deps", "--no-build-isolation"];
+    execFileSync(python, [...pipArgs, "--target", target, wheel], { stdio: "pipe", timeout: 120_000 });
+    return wheel;
+}
+
+describeWhenReady("a Python program with the generated SDK and the native provider through the Pulumi CLI, with no node anywhere", () => {
+    const env: Record<string, string> = {};
+    const ws = new E2EWorkspace("python", { env });
     const tokens = () => `/api/accounts/${ws.accountId}/api_tokens`;
     const live = (id: number) => ws.emulator.getToken(ws.accountId, id);
-    const saved = { PATH: process.env.PATH, PYTHONPATH: process.env.PYTHONPATH };
+    const server = ReleaseServer.ofBuiltPlugins(context);
+    const installed = path.join(ws.homeDir, "plugins", `resource-mailtrap-v${PACKAGE_VERSION}`);
 
     beforeAll(async () => {
         const venvBin = path.join(hostDir!, "venv", "bin");
-        // The generated SDK, installed as a user would from the released wheel, but beside the cached venv.
         const started = Date.now();
-        const artifacts = path.join(ws.context.workRoot, `${path.basename(ws.dir)}-sdk-artifacts`);
-        const target = path.join(ws.context.workRoot, `${path.basename(ws.dir)}-site-packages`);
-        const built = execFileSync("bash", [path.join(repoRoot(), "scripts", "build-sdk.sh"), "python", artifacts], {
-            encoding: "utf8",
-            stdio: ["ignore", "pipe", "pipe"],
-            timeout: 300_000,
-        });
-        const wheel = built.split("\n").find((file) => file.endsWith(".whl"))!;
-        execFileSync(
-            path.join(venvBin, "python"),
-            [
-                "-m",
-                "pip",
-                "install",
-                "--quiet",
-                "--disable-pip-version-check",
-                "--no-deps",
-                "--no-build-isolation",
-                "--target",
-                target,
-                wheel,
-            ],
-            { stdio: "pipe", timeout: 120_000 },
-        );
+        const work = path.join(context.workRoot, path.basename(ws.dir));
+        const wheel = installWheel(path.join(venvBin, "python"), `${work}-sdk-artifacts`, `${work}-site-packages`);
         ws.record(
             "python-sdk-install.txt",
-            `build and pip install of the pulumi_mailtrap wheel (--no-deps --target): ${((Date.now() - started) / 1000).toFixed(1)} s`,
+            `build and pip install of ${path.basename(wheel)} (--no-deps --target): ${((Date.now() - started) / 1000).toFixed(1)} s`,
         );
 
-        // The venv's python3 before any other, then the language host and its exec script (the
-        // workspace puts the CLI first on PATH, then this process's PATH).
-        process.env.PATH = [venvBin, hostDir!, saved.PATH ?? ""].join(path.delimiter);
-        process.env.PYTHONPATH = target;
+        await server.start();
+        Object.assign(env, server.downloadEnv, {
+            PYTHONPATH: `${work}-site-packages`,
+            PATH: noNodePath(
+                path.join(ws.dir, "path"),
+                [
+                    path.join(context.cliDir, "pulumi"),
+                    path.join(hostDir!, "pulumi-language-python"),
+                    path.join(hostDir!, "pulumi-language-python-exec"),
+                ],
+                [venvBin],
+            ),
+        });
         await ws.start();
-
-        // The plugin as a user installs it: an archive holding the executable pulumi-resource-mailtrap
-        // (the self-contained build, or with MAILTRAP_E2E_PLUGIN=node a script running the installed
-        // package's main.js), installed into PULUMI_HOME as version PACKAGE_VERSION, the version the SDK asks for.
-        const archive = installableArchive(ws.context, PACKAGE_VERSION, pluginKind(ws.context, PACKAGE_VERSION), ws.context.workRoot);
-        await ws.pulumi(ws.dir, ["plugin", "install", "resource", "mailtrap", PACKAGE_VERSION, "--file", archive]);
     });
 
     afterAll(async () => {
-        process.env.PATH = saved.PATH;
-        if (saved.PYTHONPATH === undefined) delete process.env.PYTHONPATH;
-        else process.env.PYTHONPATH = saved.PYTHONPATH;
+        await server.stop();
         await ws.stop();
+    });
+
+    it("starts with no plugin installed and no node or plugin on PATH", () => {
+        expect(whichOn(env.PATH, "node")).toBeUndefined();
+        expect(whichOn(env.PATH, "pulumi-resource-mailtrap")).toBeUndefined();
+        expect(whichOn(env.PATH, "python3")).toBe(path.join(hostDir!, "venv", "bin", "python3"));
+        expect(fs.existsSync(path.join(ws.homeDir, "plugins"))).toBe(false);
     });
 
     describe("examples/python-basic: a token's life", () => {
@@ -103,8 +114,11 @@ describeWithHost("a Python program with the generated SDK and the native provide
             await stack.setConfig("projectId", "12345");
         });
 
-        it("creates the token with one POST; `token` is secret; the provider is the plugin of the package's version", async () => {
+        it("downloads the plugin once, then creates the token with one POST; `token` is secret", async () => {
             const up = await stack.up();
+
+            expect(server.downloads()).toEqual([`pulumi-resource-mailtrap-v${PACKAGE_VERSION}-linux-amd64.tar.gz`]);
+            expect(fs.statSync(path.join(installed, "pulumi-resource-mailtrap")).mode & 0o111).not.toBe(0);
 
             expect(opsOf(up, "sending-token")).toEqual(["create"]);
             expect(requestLines(up)).toEqual([`POST ${tokens()}`]);
@@ -120,10 +134,11 @@ describeWithHost("a Python program with the generated SDK and the native provide
             const [resource] = await stack.stateResources(NATIVE_TYPE);
             expect(resource.id).toBe(String(tokenId));
             expect(Object.keys(resource.outputs.token)).toContain("ciphertext");
-            // The SDK asked for the plugin of the package's version, and the installed one served it.
+            // The SDK asked for the plugin of the package's version from its pluginDownloadURL.
             const { deployment } = await stack.exportState();
             const provider = (deployment.resources as any[]).find((r) => r.type === "pulumi:providers:mailtrap");
             expect(provider.inputs.version).toBe(PACKAGE_VERSION);
+            expect(provider.inputs.__internal).toEqual({ pluginDownloadURL: PLUGIN_DOWNLOAD_URL });
             expect(up.output).not.toMatch(/using pulumi-resource-mailtrap from \$PATH/);
             const plugins = await ws.pulumi(ws.dir, ["plugin", "ls", "--json"]);
             expect(JSON.parse(plugins.stdout)).toEqual([
@@ -174,6 +189,7 @@ describeWithHost("a Python program with the generated SDK and the native provide
             expect(requestLines(destroy)).toEqual([`DELETE ${tokens()}/${current}`]);
             expect(live(current)).toBeUndefined();
             expect(await stack.stateResources(NATIVE_TYPE)).toEqual([]);
+            expect(server.downloads()).toHaveLength(1);
         });
     });
 

@@ -11,6 +11,7 @@ import * as http from "http";
 import { AddressInfo } from "net";
 import * as path from "path";
 import { repoRoot } from "../../harness/captureProgram";
+import { E2EContext } from "./context";
 
 /** The GitHub owner and repository releases go to (provider/native/release.json: a release changes it there only). */
 export const RELEASE = JSON.parse(fs.readFileSync(path.join(repoRoot(), "provider", "native", "release.json"), "utf8")) as {
@@ -25,6 +26,13 @@ export class ReleaseServer {
     readonly requests: { path: string; status: number }[] = [];
     private readonly server: http.Server;
     private url?: string;
+
+    /** A release of every archive scripts/build-plugins.sh built (the context's pluginArchivesDir). */
+    static ofBuiltPlugins(context: E2EContext): ReleaseServer {
+        const dir = context.pluginArchivesDir;
+        if (!dir) throw new Error("no plugin archives were built (tests/e2e/run.ts runs scripts/build-plugins.sh)");
+        return new ReleaseServer(fs.readdirSync(dir).map((file) => path.join(dir, file)));
+    }
 
     /** `assets`: the files a release holds (each served under its base name). */
     constructor(private readonly assets: string[]) {
@@ -62,6 +70,14 @@ export class ReleaseServer {
             throw new Error(`PULUMI_PLUGIN_DOWNLOAD_URL_OVERRIDES would hold a , or a second =: ${value}`);
         }
         return value;
+    }
+
+    /**
+     * The environment under which the CLI fetches a missing plugin from here: automatic plugin
+     * acquisition on (the workspaces turn it off) and {@link overrides}.
+     */
+    get downloadEnv(): Record<string, string> {
+        return { PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "false", PULUMI_PLUGIN_DOWNLOAD_URL_OVERRIDES: this.overrides };
     }
 
     /** The requests for plugin archives, by asset name. */
