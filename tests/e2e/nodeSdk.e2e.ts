@@ -3,14 +3,19 @@ import * as fs from "fs";
 import * as path from "path";
 import { repoRoot } from "../harness/captureProgram";
 import { e2eContext } from "./support/context";
-import { NATIVE_TYPE, PACKAGE_VERSION, putPluginOnPath } from "./support/native";
+import { NATIVE_TYPE, PACKAGE_VERSION } from "./support/native";
+import { whichOn } from "./support/noNodePath";
+import { pluginArchive } from "./support/pluginBinary";
 import { program } from "./support/programs";
 import { E2EStack, E2EWorkspace, opsOf, requestLines } from "./support/pulumi";
+import { PLUGIN_DOWNLOAD_URL, ReleaseServer } from "./support/releaseServer";
 
 /**
  * A JavaScript program with the generated Node.js SDK (`@mailtrap-tokens/pulumi-mailtrap`) and the
- * native provider `pulumi-resource-mailtrap` (on PATH, as in native.e2e.ts), through the Pulumi
- * CLI: the typed `ApiToken` class and `getApiTokensOutput`. The SDK is installed from its release
+ * native provider `pulumi-resource-mailtrap`, through the Pulumi CLI: the typed `ApiToken` class
+ * and `getApiTokensOutput`. The plugin is not installed: the first `pulumi up` downloads the
+ * self-contained linux-amd64 archive from the `pluginDownloadURL` the SDK carries, served by a
+ * stand-in for the GitHub releases on 127.0.0.1 (./support/releaseServer), into a fresh PULUMI_HOME. The SDK is installed from its release
  * artifact, the tarball scripts/build-sdk.sh packs (compiled on Node 22, against both ends of its
  * @pulumi/pulumi range): unpacked into node_modules as npm installs it, its one dependency,
  * @pulumi/pulumi, the installed package's, so the SDK and the program share one copy.
@@ -20,25 +25,31 @@ import { E2EStack, E2EWorkspace, opsOf, requestLines } from "./support/pulumi";
  * one line; CI runs it through `scripts/test-on-node.sh 22.23.5 3.276.0 tests/e2e/nodeSdk.e2e.ts`.
  */
 const SDK_FLOOR = "3.269.0";
+const context = e2eContext();
 const harnessPulumi: string = JSON.parse(
-    fs.readFileSync(path.join(e2eContext().packageDir, "node_modules", "@pulumi", "pulumi", "package.json"), "utf8"),
+    fs.readFileSync(path.join(context.packageDir, "node_modules", "@pulumi", "pulumi", "package.json"), "utf8"),
 ).version;
-const describeOnNewSdk = harnessPulumi.localeCompare(SDK_FLOOR, undefined, { numeric: true }) >= 0 ? describe : describe.skip;
-if (describeOnNewSdk === describe.skip) {
+const newSdk = harnessPulumi.localeCompare(SDK_FLOOR, undefined, { numeric: true }) >= 0;
+const pluginBuilt = Boolean(pluginArchive(context, PACKAGE_VERSION, "linux-amd64"));
+const describeOnNewSdk = newSdk && pluginBuilt ? describe : describe.skip;
+if (!newSdk) {
     process.stderr.write(
         `nodeSdk.e2e skipped: the SDK needs @pulumi/pulumi >= ${SDK_FLOOR} (so Node 22), the harness has ${harnessPulumi}; ` +
             "CI runs it with scripts/test-on-node.sh 22.23.5 3.276.0 tests/e2e/nodeSdk.e2e.ts\n",
     );
+} else if (!pluginBuilt) {
+    process.stderr.write("nodeSdk.e2e skipped: it needs the built plugin (see the lines test:e2e printed)\n");
 }
 
 describeOnNewSdk("a JavaScript program with the generated Node.js SDK and the native provider through the Pulumi CLI", () => {
-    const ws = new E2EWorkspace("node-sdk");
+    const env: Record<string, string> = {};
+    const ws = new E2EWorkspace("node-sdk", { env });
     const tokens = () => `/api/accounts/${ws.accountId}/api_tokens`;
     const live = (id: number) => ws.emulator.getToken(ws.accountId, id);
+    const server = ReleaseServer.ofBuiltPlugins(context);
     let sdkDir: string;
 
     beforeAll(async () => {
-        putPluginOnPath(ws);
         const started = Date.now();
         // Outside the workspace folder: ws.leaks() reads every file under it.
         const install = path.join(ws.context.workRoot, `${path.basename(ws.dir)}-sdk`);
@@ -53,10 +64,20 @@ describeOnNewSdk("a JavaScript program with the generated Node.js SDK and the na
         execFileSync("tar", ["-xzf", tarball, "-C", sdkDir, "--strip-components=1"]);
         fs.symlinkSync(path.join(ws.context.packageDir, "node_modules", "@pulumi"), path.join(install, "node_modules", "@pulumi"), "dir");
         ws.record("node-sdk-build.txt", `build and install of the Node.js SDK tarball: ${((Date.now() - started) / 1000).toFixed(1)} s`);
+        await server.start();
+        Object.assign(env, server.downloadEnv);
         await ws.start();
     });
 
-    afterAll(() => ws.stop());
+    afterAll(async () => {
+        await server.stop();
+        await ws.stop();
+    });
+
+    it("starts with no plugin installed and none on PATH", () => {
+        expect(whichOn(process.env.PATH ?? "", "pulumi-resource-mailtrap")).toBeUndefined();
+        expect(fs.existsSync(path.join(ws.homeDir, "plugins"))).toBe(false);
+    });
 
     const declared = (listing: boolean) =>
         program(
@@ -82,8 +103,12 @@ describeOnNewSdk("a JavaScript program with the generated Node.js SDK and the na
             stack = await ws.project("node-sdk-life", declared(false)).newStack("dev");
         });
 
-        it("creates the token with one POST, through the plugin of the SDK's version; `token` is secret", async () => {
+        it("downloads the plugin of the SDK's version once, then creates the token with one POST; `token` is secret", async () => {
             const up = await stack.up();
+
+            expect(server.downloads()).toEqual([`pulumi-resource-mailtrap-v${PACKAGE_VERSION}-linux-amd64.tar.gz`]);
+            const installed = path.join(ws.homeDir, "plugins", `resource-mailtrap-v${PACKAGE_VERSION}`, "pulumi-resource-mailtrap");
+            expect(fs.statSync(installed).mode & 0o111).not.toBe(0);
 
             expect(opsOf(up, "ci")).toEqual(["create"]);
             expect(requestLines(up)).toEqual([`POST ${tokens()}`]);
@@ -102,6 +127,7 @@ describeOnNewSdk("a JavaScript program with the generated Node.js SDK and the na
             expect(Object.keys(resource.outputs.token)).toContain("ciphertext");
             const [provider] = await stack.stateResources("pulumi:providers:mailtrap");
             expect(provider.inputs.version).toBe(PACKAGE_VERSION);
+            expect(provider.inputs.__internal).toEqual({ pluginDownloadURL: PLUGIN_DOWNLOAD_URL });
         });
 
         it("resets the token once on a `rotate` change", async () => {
@@ -169,6 +195,7 @@ describeOnNewSdk("a JavaScript program with the generated Node.js SDK and the na
     });
 
     it("leaves the credential and every token value out of state files, PULUMI_HOME and CLI output", () => {
+        expect(server.downloads()).toHaveLength(1);
         // The credential and at least the created and rotated values.
         expect(ws.scannedCounts().secrets).toBeGreaterThanOrEqual(3);
         expect(ws.leaks()).toEqual([]);
