@@ -8,7 +8,8 @@
 #
 # How: `bun build --compile` bundles provider/native/main.ts (the gRPC service, the lifecycle, the
 # client, the settings and getApiTokens's listing; of @pulumi/pulumi only its proto modules) into
-# one file and appends it to a Bun runtime. One runtime, Bun, for every platform: its binaries
+# one file and appends it to a Bun runtime; scripts/check-plugin-bundle.js fails the build when the
+# bundle holds anything else of this package (the emulator, policy pack, migration, dynamic class). One runtime, Bun, for every platform: its binaries
 # are npm packages (@oven/bun-<platform>), fetched with `npm pack` (the registry is what these
 # machines reach) into the cache folder and handed to `--compile-executable-path`, so
 # cross-compiling downloads nothing else. x64 targets use Bun's "baseline" builds (no AVX2
@@ -112,7 +113,9 @@ for platform in "${platforms[@]}"; do
         --target="$package" --compile-executable-path="$runtime" \
         --define "MAILTRAP_PLUGIN_VERSION=\"$version\"" \
         --no-compile-autoload-dotenv --no-compile-autoload-bunfig \
+        --metafile="$work/$platform.meta.json" \
         --outfile "$stage/$exe" >"$work/$platform.log" 2>&1) || { cat "$work/$platform.log" >&2; false; }
+    node "$root/scripts/check-plugin-bundle.js" "$work/$platform.meta.json"
 
     if [ "${platform%%-*}" = darwin ]; then
         announce "checking the signature of $platform"
