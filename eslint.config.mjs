@@ -23,7 +23,9 @@ export default tseslint.config(
         files: ["**/*.js", "**/*.cjs"],
         languageOptions: {
             sourceType: "commonjs",
-            globals: { require: "readonly", module: "writable", __dirname: "readonly", process: "readonly" },
+            globals: { require: "readonly", module: "writable", __dirname: "readonly", process: "readonly", console: "readonly" },
         },
+        // CommonJS files load modules with require().
+        rules: { "@typescript-eslint/no-require-imports": "off" },
     },
 );
