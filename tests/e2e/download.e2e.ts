@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { e2eContext } from "./support/context";
 import { NATIVE_TYPE, PACKAGE_VERSION } from "./support/native";
-import { noNodePath, whichOn } from "./support/noNodePath";
+import { nodeFindableIn, noNodePath, whichOn } from "./support/noNodePath";
 import { pluginArchive } from "./support/pluginBinary";
 import { E2EStack, E2EWorkspace, opsOf, requestLines } from "./support/pulumi";
 import { PLUGIN_DOWNLOAD_URL, ReleaseServer } from "./support/releaseServer";
@@ -49,7 +49,7 @@ outputs:
 
 describeWhenReady("the plugin downloaded by the CLI from its pluginDownloadURL, with no node anywhere", () => {
     const env: Record<string, string> = {};
-    const ws = new E2EWorkspace("download", { env });
+    const ws = new E2EWorkspace("download", { env, withoutNode: true });
     const tokens = () => `/api/accounts/${ws.accountId}/api_tokens`;
     const installed = path.join(ws.homeDir, "plugins", `resource-mailtrap-v${VERSION}`);
     const server = ReleaseServer.ofBuiltPlugins(context);
@@ -73,7 +73,7 @@ describeWhenReady("the plugin downloaded by the CLI from its pluginDownloadURL, 
     });
 
     it("starts with no plugin installed and no node or plugin on PATH", () => {
-        expect(whichOn(env.PATH, "node")).toBeUndefined();
+        expect(nodeFindableIn(ws.environment())).toEqual([]);
         expect(whichOn(env.PATH, "pulumi-resource-mailtrap")).toBeUndefined();
         expect(fs.existsSync(path.join(ws.homeDir, "plugins"))).toBe(false);
         expect(server.requests).toEqual([]);

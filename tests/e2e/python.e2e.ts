@@ -4,7 +4,7 @@ import * as path from "path";
 import { repoRoot } from "../harness/captureProgram";
 import { e2eContext } from "./support/context";
 import { NATIVE_TYPE, PACKAGE_VERSION } from "./support/native";
-import { noNodePath, whichOn } from "./support/noNodePath";
+import { nodeFindableIn, noNodePath, whichOn } from "./support/noNodePath";
 import { pluginArchive } from "./support/pluginBinary";
 import { E2EProject, E2EStack, E2EWorkspace, opsOf, requestLines } from "./support/pulumi";
 import { PLUGIN_DOWNLOAD_URL, ReleaseServer } from "./support/releaseServer";
@@ -55,16 +55,17 @@ function installWheel(python: string, artifacts: string, target: string): string
 
 describeWhenReady("a Python program with the generated SDK and the native provider through the Pulumi CLI, with no node anywhere", () => {
     const env: Record<string, string> = {};
-    const ws = new E2EWorkspace("python", { env });
+    const ws = new E2EWorkspace("python", { env, withoutNode: true });
     const tokens = () => `/api/accounts/${ws.accountId}/api_tokens`;
     const live = (id: number) => ws.emulator.getToken(ws.accountId, id);
     const server = ReleaseServer.ofBuiltPlugins(context);
     const installed = path.join(ws.homeDir, "plugins", `resource-mailtrap-v${PACKAGE_VERSION}`);
+    const venvBin = path.join(hostDir ?? "", "venv", "bin");
+    // Outside the workspace folder: ws.leaks() reads every file under it.
+    const work = path.join(context.workRoot, path.basename(ws.dir));
 
     beforeAll(async () => {
-        const venvBin = path.join(hostDir!, "venv", "bin");
         const started = Date.now();
-        const work = path.join(context.workRoot, path.basename(ws.dir));
         const wheel = installWheel(path.join(venvBin, "python"), `${work}-sdk-artifacts`, `${work}-site-packages`);
         ws.record(
             "python-sdk-install.txt",
@@ -93,10 +94,27 @@ describeWhenReady("a Python program with the generated SDK and the native provid
     });
 
     it("starts with no plugin installed and no node or plugin on PATH", () => {
-        expect(whichOn(env.PATH, "node")).toBeUndefined();
+        expect(nodeFindableIn(ws.environment())).toEqual([]);
         expect(whichOn(env.PATH, "pulumi-resource-mailtrap")).toBeUndefined();
         expect(whichOn(env.PATH, "python3")).toBe(path.join(hostDir!, "venv", "bin", "python3"));
         expect(fs.existsSync(path.join(ws.homeDir, "plugins"))).toBe(false);
+    });
+
+    it("has the wheel's own requirement on the Pulumi SDK met by the venv (the wheel was installed without its dependencies)", () => {
+        const script = [
+            "import importlib.metadata as m, json",
+            "from pip._vendor.packaging.requirements import Requirement",
+            "req = next(Requirement(r) for r in m.requires('pulumi_mailtrap') if Requirement(r).name == 'pulumi')",
+            "print(json.dumps([str(req.specifier), m.version('pulumi'), m.version('pulumi') in req.specifier]))",
+        ].join("\n");
+        const out = execFileSync(path.join(venvBin, "python"), ["-c", script], {
+            encoding: "utf8",
+            env: { ...process.env, PYTHONPATH: `${work}-site-packages` },
+        });
+
+        const [specifier, installedVersion, satisfied] = JSON.parse(out);
+        expect(specifier).toBe("<4.0.0,>=3.269.0");
+        expect({ installedVersion, satisfied }).toEqual({ installedVersion: expect.any(String), satisfied: true });
     });
 
     describe("examples/python-basic: a token's life", () => {

@@ -2,35 +2,62 @@ import * as fs from "fs";
 import * as path from "path";
 import { repoRoot } from "../harness/captureProgram";
 import { e2eContext } from "./support/context";
-import { NATIVE_TYPE, putPluginOnPath } from "./support/native";
+import { NATIVE_TYPE, PACKAGE_VERSION } from "./support/native";
+import { nodeFindableIn, noNodePath } from "./support/noNodePath";
+import { pluginArchive } from "./support/pluginBinary";
 import { E2EStack, E2EWorkspace, opsOf, requestLines } from "./support/pulumi";
+import { PLUGIN_DOWNLOAD_URL, ReleaseServer } from "./support/releaseServer";
 
 /**
  * A Pulumi YAML program (`runtime: yaml`) against the native provider `pulumi-resource-mailtrap`,
  * through the Pulumi CLI: examples/yaml-basic as it is, and an `fn::invoke` of getApiTokens. The
- * YAML language host `pulumi-language-yaml` is built (or found in its cache) by
- * .ci/build-pulumi-yaml-host.sh, which `npm run test:e2e` runs; the plugin is a two-line script on
- * PATH, as in native.e2e.ts. Without the host this file is skipped in one line; in CI
- * (`CI=true`) the runner fails instead.
+ * example names the plugin's version and `pluginDownloadURL`; no plugin is installed, so the first
+ * `pulumi up` downloads it from a stand-in for the GitHub releases on 127.0.0.1
+ * (./support/releaseServer), into a fresh PULUMI_HOME, with no `node` the CLI or anything it
+ * starts can find (PATH links `pulumi` and `pulumi-language-yaml` only). The YAML language host is
+ * built (or found in its cache) by .ci/build-pulumi-yaml-host.sh, which `npm run test:e2e` runs.
+ * Without the host or the built plugin this file is skipped in one line; in CI (`CI=true`) the
+ * runner fails instead.
  */
 const EXAMPLE = path.join(repoRoot(), "examples", "yaml-basic", "Pulumi.yaml");
 
-const hostDir = e2eContext().yamlHostDir;
-const describeWithHost = hostDir ? describe : describe.skip;
-if (!hostDir) process.stderr.write("yaml.e2e skipped: no YAML language host (see the line test:e2e printed about it)\n");
+const context = e2eContext();
+const hostDir = context.yamlHostDir;
+const ready = Boolean(hostDir && pluginArchive(context, PACKAGE_VERSION, "linux-amd64"));
+const describeWhenReady = ready ? describe : describe.skip;
+if (!ready)
+    process.stderr.write("yaml.e2e skipped: it needs the YAML language host and the built plugin (see the lines test:e2e printed)\n");
 
-describeWithHost("a Pulumi YAML program with the native provider through the Pulumi CLI", () => {
-    const ws = new E2EWorkspace("yaml");
+describeWhenReady("a Pulumi YAML program with the native provider through the Pulumi CLI, with no node anywhere", () => {
+    const env: Record<string, string> = {};
+    const ws = new E2EWorkspace("yaml", { env, withoutNode: true });
     const tokens = () => `/api/accounts/${ws.accountId}/api_tokens`;
     const live = (id: number) => ws.emulator.getToken(ws.accountId, id);
+    const server = ReleaseServer.ofBuiltPlugins(context);
 
     beforeAll(async () => {
-        putPluginOnPath(ws);
-        process.env.PATH = [hostDir!, process.env.PATH ?? ""].join(path.delimiter);
+        await server.start();
+        Object.assign(env, server.downloadEnv, {
+            PATH: noNodePath(path.join(ws.dir, "path"), [path.join(context.cliDir, "pulumi"), path.join(hostDir!, "pulumi-language-yaml")]),
+        });
         await ws.start();
     });
 
-    afterAll(() => ws.stop());
+    afterAll(async () => {
+        await server.stop();
+        await ws.stop();
+    });
+
+    it("starts with no plugin installed and no node anywhere the CLI looks", () => {
+        expect(nodeFindableIn(ws.environment())).toEqual([]);
+        expect(fs.existsSync(path.join(ws.homeDir, "plugins"))).toBe(false);
+    });
+
+    it("names the package's version and the release it downloads from, as an SDK would", () => {
+        const example = fs.readFileSync(EXAMPLE, "utf8");
+        expect(example).toContain(`version: ${PACKAGE_VERSION}\n`);
+        expect(example).toContain(`pluginDownloadURL: ${PLUGIN_DOWNLOAD_URL}\n`);
+    });
 
     describe("examples/yaml-basic: a token's life", () => {
         let stack: E2EStack;
@@ -41,8 +68,10 @@ describeWithHost("a Pulumi YAML program with the native provider through the Pul
             await stack.setConfig("projectId", "12345");
         });
 
-        it("creates the token with one POST; `token` is a secret output", async () => {
+        it("downloads the plugin once, then creates the token with one POST; `token` is a secret output", async () => {
             const up = await stack.up();
+
+            expect(server.downloads()).toEqual([`pulumi-resource-mailtrap-v${PACKAGE_VERSION}-linux-amd64.tar.gz`]);
 
             expect(opsOf(up, "ciToken")).toEqual(["create"]);
             expect(requestLines(up)).toEqual([`POST ${tokens()}`]);
@@ -116,6 +145,9 @@ describeWithHost("a Pulumi YAML program with the native provider through the Pul
             "      function: mailtrap:index:getApiTokens",
             "      arguments: {}",
             "      return: tokens",
+            "      options:",
+            `        version: ${PACKAGE_VERSION}`,
+            `        pluginDownloadURL: ${PLUGIN_DOWNLOAD_URL}`,
             "outputs:",
             "  tokens: ${listed}",
             "",
@@ -131,6 +163,7 @@ describeWithHost("a Pulumi YAML program with the native provider through the Pul
     });
 
     it("leaves the credential and every token value out of state files, PULUMI_HOME and CLI output", () => {
+        expect(server.downloads()).toHaveLength(1);
         expect(ws.leaks()).toEqual([]);
     });
 });

@@ -42,3 +42,18 @@ export function whichOn(pathValue: string, name: string): string | undefined {
     }
     return undefined;
 }
+
+/**
+ * How a process started with `env` could find `node`: PATH resolving it, or a variable whose value
+ * (one path or a PATH-like list) names an executable called node or nodejs. Empty when it cannot.
+ */
+export function nodeFindableIn(env: NodeJS.ProcessEnv): string[] {
+    const found: string[] = [];
+    const onPath = whichOn(env.PATH ?? "", "node") ?? whichOn(env.PATH ?? "", "nodejs");
+    if (onPath) found.push(`PATH resolves ${onPath}`);
+    for (const [key, value] of Object.entries(env)) {
+        const named = (value ?? "").split(path.delimiter).filter((part) => ["node", "nodejs"].includes(path.basename(part)));
+        if (named.length > 0) found.push(`${key}=${value}`);
+    }
+    return found;
+}

@@ -74,11 +74,18 @@ export class E2EWorkspace {
 
     /**
      * `options.emulator`: for this workspace's emulator (a fixed credential or clock, say);
-     * `options.passphrase`: the stacks' secrets passphrase; `options.env`: for every command.
+     * `options.passphrase`: the stacks' secrets passphrase; `options.env`: for every command;
+     * `options.withoutNode`: leave out the variables that name Node.js (npm's `NODE`, `npm_*`,
+     * `NODE_OPTIONS`, `NODE_PATH`), for scenarios whose PATH has no `node` either.
      */
     constructor(
         readonly name: string,
-        private readonly options: { emulator?: EmulatorOptions; passphrase?: string; env?: Record<string, string> } = {},
+        private readonly options: {
+            emulator?: EmulatorOptions;
+            passphrase?: string;
+            env?: Record<string, string>;
+            withoutNode?: boolean;
+        } = {},
     ) {
         this.context = e2eContext();
         this.emulator = new MailtrapEmulator(options.emulator);
@@ -215,11 +222,14 @@ export class E2EWorkspace {
         return result;
     }
 
-    private environment(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+    /** The environment `pulumi` runs with (this workspace's, then `extra`). */
+    environment(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
         const env: NodeJS.ProcessEnv = {};
         for (const [key, value] of Object.entries(process.env)) {
             // Nothing from the caller's own Pulumi or Mailtrap setup may reach these runs.
-            if (!/^(PULUMI_|MAILTRAP_)/.test(key)) env[key] = value;
+            if (/^(PULUMI_|MAILTRAP_)/.test(key)) continue;
+            if (this.options.withoutNode && /^(NODE|NODE_OPTIONS|NODE_PATH)$|^npm_/i.test(key)) continue;
+            env[key] = value;
         }
         return {
             ...env,
