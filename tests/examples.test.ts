@@ -215,6 +215,22 @@ describe("the examples", () => {
         },
     );
 
+    it.each(otherLanguages.filter((name) => runtimeOf(name) === "yaml"))(
+        "%s names the package's version and the release the plugin downloads from on each resource (YAML has no SDK to)",
+        (name) => {
+            const { version } = JSON.parse(fs.readFileSync(path.join(repoRoot(), "package.json"), "utf8"));
+            const release = JSON.parse(fs.readFileSync(path.join(repoRoot(), "provider", "native", "release.json"), "utf8"));
+            const program = fs.readFileSync(path.join(examplesDir, name, "Pulumi.yaml"), "utf8");
+            const resources = program.match(/^ {8}type: mailtrap:index:ApiToken$/gm) ?? [];
+
+            expect(resources.length).toBeGreaterThan(0);
+            expect(program.match(new RegExp(`^ {12}version: ${version.replace(/\./g, "\\.")}$`, "gm"))).toHaveLength(resources.length);
+            expect(program.match(/^ {12}pluginDownloadURL: (.*)$/gm)).toEqual(
+                resources.map(() => `            pluginDownloadURL: github://api.github.com/${release.owner}/${release.repository}`),
+            );
+        },
+    );
+
     const sourceOf = (name: string) => {
         const runtime = otherLanguages.includes(name) ? runtimeOf(name)! : "nodejs";
         return fs.readFileSync(path.join(examplesDir, name, NATIVE_EXAMPLE_FILES[runtime] ?? "index.ts"), "utf8");
