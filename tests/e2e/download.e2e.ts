@@ -1,11 +1,12 @@
 import * as fs from "fs";
 import * as path from "path";
 import { e2eContext } from "./support/context";
+import { downloadingWorkspace } from "./support/downloadingWorkspace";
 import { NATIVE_TYPE, PACKAGE_VERSION } from "./support/native";
-import { nodeFindableIn, noNodePath, whichOn } from "./support/noNodePath";
+import { nodeFindableIn, whichOn } from "./support/noNodePath";
 import { pluginArchive } from "./support/pluginBinary";
-import { E2EStack, E2EWorkspace, opsOf, requestLines } from "./support/pulumi";
-import { PLUGIN_DOWNLOAD_URL, ReleaseServer } from "./support/releaseServer";
+import { E2EStack, opsOf, requestLines } from "./support/pulumi";
+import { PLUGIN_DOWNLOAD_URL } from "./support/releaseServer";
 
 /**
  * Pulumi fetches the plugin by itself: a YAML program names the plugin's version and its
@@ -48,28 +49,16 @@ outputs:
 `;
 
 describeWhenReady("the plugin downloaded by the CLI from its pluginDownloadURL, with no node anywhere", () => {
-    const env: Record<string, string> = {};
-    const ws = new E2EWorkspace("download", { env, withoutNode: true });
+    const { ws, server, env } = downloadingWorkspace("download", {
+        path: { executables: [path.join(context.cliDir, "pulumi"), path.join(context.yamlHostDir ?? "", "pulumi-language-yaml")] },
+    });
     const tokens = () => `/api/accounts/${ws.accountId}/api_tokens`;
     const installed = path.join(ws.homeDir, "plugins", `resource-mailtrap-v${VERSION}`);
-    const server = ReleaseServer.ofBuiltPlugins(context);
     let stack: E2EStack;
     let tokenId: number;
 
     beforeAll(async () => {
-        await server.start();
-        Object.assign(env, server.downloadEnv);
-        env.PATH = noNodePath(path.join(ws.dir, "path"), [
-            path.join(context.cliDir, "pulumi"),
-            path.join(context.yamlHostDir!, "pulumi-language-yaml"),
-        ]);
-        await ws.start();
         stack = await ws.projectFromFiles("download", { "Pulumi.yaml": PROGRAM }).newStack("dev");
-    });
-
-    afterAll(async () => {
-        await server.stop();
-        await ws.stop();
     });
 
     it("starts with no plugin installed and no node or plugin on PATH", () => {

@@ -3,12 +3,13 @@ import * as fs from "fs";
 import * as path from "path";
 import { repoRoot } from "../harness/captureProgram";
 import { e2eContext } from "./support/context";
+import { downloadingWorkspace } from "./support/downloadingWorkspace";
 import { NATIVE_TYPE, PACKAGE_VERSION } from "./support/native";
 import { whichOn } from "./support/noNodePath";
 import { pluginArchive } from "./support/pluginBinary";
 import { program } from "./support/programs";
-import { E2EStack, E2EWorkspace, opsOf, requestLines } from "./support/pulumi";
-import { PLUGIN_DOWNLOAD_URL, ReleaseServer } from "./support/releaseServer";
+import { E2EStack, opsOf, requestLines } from "./support/pulumi";
+import { PLUGIN_DOWNLOAD_URL } from "./support/releaseServer";
 
 /**
  * A JavaScript program with the generated Node.js SDK (`@mailtrap-tokens/pulumi-mailtrap`) and the
@@ -42,11 +43,9 @@ if (!newSdk) {
 }
 
 describeOnNewSdk("a JavaScript program with the generated Node.js SDK and the native provider through the Pulumi CLI", () => {
-    const env: Record<string, string> = {};
-    const ws = new E2EWorkspace("node-sdk", { env });
+    const { ws, server } = downloadingWorkspace("node-sdk");
     const tokens = () => `/api/accounts/${ws.accountId}/api_tokens`;
     const live = (id: number) => ws.emulator.getToken(ws.accountId, id);
-    const server = ReleaseServer.ofBuiltPlugins(context);
     let sdkDir: string;
 
     beforeAll(async () => {
@@ -64,14 +63,6 @@ describeOnNewSdk("a JavaScript program with the generated Node.js SDK and the na
         execFileSync("tar", ["-xzf", tarball, "-C", sdkDir, "--strip-components=1"]);
         fs.symlinkSync(path.join(ws.context.packageDir, "node_modules", "@pulumi"), path.join(install, "node_modules", "@pulumi"), "dir");
         ws.record("node-sdk-build.txt", `build and install of the Node.js SDK tarball: ${((Date.now() - started) / 1000).toFixed(1)} s`);
-        await server.start();
-        Object.assign(env, server.downloadEnv);
-        await ws.start();
-    });
-
-    afterAll(async () => {
-        await server.stop();
-        await ws.stop();
     });
 
     it("starts with no plugin installed and none on PATH", () => {

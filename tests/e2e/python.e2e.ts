@@ -3,11 +3,12 @@ import * as fs from "fs";
 import * as path from "path";
 import { repoRoot } from "../harness/captureProgram";
 import { e2eContext } from "./support/context";
+import { downloadingWorkspace } from "./support/downloadingWorkspace";
 import { NATIVE_TYPE, PACKAGE_VERSION } from "./support/native";
-import { nodeFindableIn, noNodePath, whichOn } from "./support/noNodePath";
+import { nodeFindableIn, whichOn } from "./support/noNodePath";
 import { pluginArchive } from "./support/pluginBinary";
 import { E2EProject, E2EStack, E2EWorkspace, opsOf, requestLines } from "./support/pulumi";
-import { PLUGIN_DOWNLOAD_URL, ReleaseServer } from "./support/releaseServer";
+import { PLUGIN_DOWNLOAD_URL } from "./support/releaseServer";
 
 /**
  * A Python program (`runtime: python`) with the generated SDK (`pulumi_mailtrap`) and the native
@@ -54,13 +55,20 @@ function installWheel(python: string, artifacts: string, target: string): string
 }
 
 describeWhenReady("a Python program with the generated SDK and the native provider through the Pulumi CLI, with no node anywhere", () => {
-    const env: Record<string, string> = {};
-    const ws = new E2EWorkspace("python", { env, withoutNode: true });
+    const venvBin = path.join(hostDir ?? "", "venv", "bin");
+    const { ws, server, env } = downloadingWorkspace("python", {
+        path: {
+            executables: [
+                path.join(context.cliDir, "pulumi"),
+                path.join(hostDir ?? "", "pulumi-language-python"),
+                path.join(hostDir ?? "", "pulumi-language-python-exec"),
+            ],
+            wholeDirs: [venvBin],
+        },
+    });
     const tokens = () => `/api/accounts/${ws.accountId}/api_tokens`;
     const live = (id: number) => ws.emulator.getToken(ws.accountId, id);
-    const server = ReleaseServer.ofBuiltPlugins(context);
     const installed = path.join(ws.homeDir, "plugins", `resource-mailtrap-v${PACKAGE_VERSION}`);
-    const venvBin = path.join(hostDir ?? "", "venv", "bin");
     // Outside the workspace folder: ws.leaks() reads every file under it.
     const work = path.join(context.workRoot, path.basename(ws.dir));
 
@@ -72,31 +80,13 @@ describeWhenReady("a Python program with the generated SDK and the native provid
             `build and pip install of ${path.basename(wheel)} (--no-deps --target): ${((Date.now() - started) / 1000).toFixed(1)} s`,
         );
 
-        await server.start();
-        Object.assign(env, server.downloadEnv, {
-            PYTHONPATH: `${work}-site-packages`,
-            PATH: noNodePath(
-                path.join(ws.dir, "path"),
-                [
-                    path.join(context.cliDir, "pulumi"),
-                    path.join(hostDir!, "pulumi-language-python"),
-                    path.join(hostDir!, "pulumi-language-python-exec"),
-                ],
-                [venvBin],
-            ),
-        });
-        await ws.start();
-    });
-
-    afterAll(async () => {
-        await server.stop();
-        await ws.stop();
+        env.PYTHONPATH = `${work}-site-packages`;
     });
 
     it("starts with no plugin installed and no node or plugin on PATH", () => {
         expect(nodeFindableIn(ws.environment())).toEqual([]);
         expect(whichOn(env.PATH, "pulumi-resource-mailtrap")).toBeUndefined();
-        expect(whichOn(env.PATH, "python3")).toBe(path.join(hostDir!, "venv", "bin", "python3"));
+        expect(whichOn(env.PATH, "python3")).toBe(path.join(venvBin, "python3"));
         expect(fs.existsSync(path.join(ws.homeDir, "plugins"))).toBe(false);
     });
 

@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { e2eContext, inCi } from "./support/context";
 import { nativeImports, PACKAGE_VERSION } from "./support/native";
-import { pluginArchive, timeToPortLine } from "./support/pluginBinary";
+import { pluginArchive, timeToPortLine, unpackPlugin } from "./support/pluginBinary";
 import { program } from "./support/programs";
 import { E2EWorkspace, opsOf, requestLines } from "./support/pulumi";
 import { addBcryptPrimitivesForwarder, stopWineServer, wineMissing, writeWineLauncher } from "./support/wine";
@@ -32,10 +32,7 @@ describeWhenReady("the windows-amd64 plugin under Wine: start, create, delete", 
     let forwarded: boolean;
 
     beforeAll(async () => {
-        const dir = path.join(ws.dir, "windows");
-        fs.mkdirSync(dir, { recursive: true });
-        execFileSync("tar", ["-xzf", archive!, "-C", dir]);
-        executable = path.join(dir, "pulumi-resource-mailtrap.exe");
+        executable = unpackPlugin(archive!, path.join(ws.dir, "windows"), "pulumi-resource-mailtrap.exe");
         forwarded = addBcryptPrimitivesForwarder(executable, path.join(ws.dir, "forwarder"));
         launcher = writeWineLauncher(executable, prefix, path.join(ws.dir, "plugin-bin"));
         process.env.PATH = `${path.dirname(launcher)}${path.delimiter}${process.env.PATH ?? ""}`;

@@ -2,11 +2,12 @@ import * as fs from "fs";
 import * as path from "path";
 import { repoRoot } from "../harness/captureProgram";
 import { e2eContext } from "./support/context";
+import { downloadingWorkspace } from "./support/downloadingWorkspace";
 import { NATIVE_TYPE, PACKAGE_VERSION } from "./support/native";
-import { nodeFindableIn, noNodePath } from "./support/noNodePath";
+import { nodeFindableIn } from "./support/noNodePath";
 import { pluginArchive } from "./support/pluginBinary";
-import { E2EStack, E2EWorkspace, opsOf, requestLines } from "./support/pulumi";
-import { PLUGIN_DOWNLOAD_URL, ReleaseServer } from "./support/releaseServer";
+import { E2EStack, opsOf, requestLines } from "./support/pulumi";
+import { PLUGIN_DOWNLOAD_URL } from "./support/releaseServer";
 
 /**
  * A Pulumi YAML program (`runtime: yaml`) against the native provider `pulumi-resource-mailtrap`,
@@ -29,24 +30,11 @@ if (!ready)
     process.stderr.write("yaml.e2e skipped: it needs the YAML language host and the built plugin (see the lines test:e2e printed)\n");
 
 describeWhenReady("a Pulumi YAML program with the native provider through the Pulumi CLI, with no node anywhere", () => {
-    const env: Record<string, string> = {};
-    const ws = new E2EWorkspace("yaml", { env, withoutNode: true });
+    const { ws, server } = downloadingWorkspace("yaml", {
+        path: { executables: [path.join(context.cliDir, "pulumi"), path.join(hostDir ?? "", "pulumi-language-yaml")] },
+    });
     const tokens = () => `/api/accounts/${ws.accountId}/api_tokens`;
     const live = (id: number) => ws.emulator.getToken(ws.accountId, id);
-    const server = ReleaseServer.ofBuiltPlugins(context);
-
-    beforeAll(async () => {
-        await server.start();
-        Object.assign(env, server.downloadEnv, {
-            PATH: noNodePath(path.join(ws.dir, "path"), [path.join(context.cliDir, "pulumi"), path.join(hostDir!, "pulumi-language-yaml")]),
-        });
-        await ws.start();
-    });
-
-    afterAll(async () => {
-        await server.stop();
-        await ws.stop();
-    });
 
     it("starts with no plugin installed and no node anywhere the CLI looks", () => {
         expect(nodeFindableIn(ws.environment())).toEqual([]);

@@ -24,12 +24,12 @@ export function pluginKind(context: E2EContext, version: string): PluginKind {
     return process.env.MAILTRAP_E2E_PLUGIN === "node" || !pluginArchive(context, version) ? "node" : "binary";
 }
 
-/** Unpacks a plugin archive into `dir` (made if absent); returns the executable's path. */
-export function unpackPlugin(archive: string, dir: string): string {
+/** Unpacks a plugin archive into `dir` (made if absent); returns the path of its executable, `name` (the windows one: `.exe`). */
+export function unpackPlugin(archive: string, dir: string, name = "pulumi-resource-mailtrap"): string {
     fs.mkdirSync(dir, { recursive: true });
     execFileSync("tar", ["-xzf", archive, "-C", dir]);
-    const executable = path.join(dir, "pulumi-resource-mailtrap");
-    if (!fs.existsSync(executable)) throw new Error(`${archive} holds no pulumi-resource-mailtrap at its root`);
+    const executable = path.join(dir, name);
+    if (!fs.existsSync(executable)) throw new Error(`${archive} holds no ${name} at its root`);
     return executable;
 }
 
