@@ -60,13 +60,8 @@ if [ "$build" = 1 ]; then
     npm run --silent build
 fi
 
-# The plugin archives are built by the other half of the release tooling; without it, say so.
-if node -e 'process.exit(require("./package.json").scripts["build-plugins"] ? 0 : 1)'; then
-    announce "npm run build-plugins (the plugin archives)"
-    npm run --silent build-plugins -- --out "$out" "${plugin_args[@]}" >/dev/null
-else
-    echo "release: no \`build-plugins\` script in package.json: the plugin archives are skipped" >&2
-fi
+announce "npm run build-plugins (the plugin archives)"
+npm run --silent build-plugins -- --out "$out" "${plugin_args[@]}" >/dev/null
 
 announce "the Python SDK (wheel and sdist)"
 bash scripts/build-sdk.sh python "$out" >/dev/null
