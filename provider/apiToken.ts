@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { INPUT_NAMES } from "./lifecycle/validation";
 import { storedProvider } from "./state/facade";
-import { AccessLevel, ApiTokenPermission, ResourceType, RotationRecord } from "./types";
+import { AccessLevel, ApiTokenPermission, PreviousToken, ResourceType, RotationRecord } from "./types";
 
 /** One permission, as a resource input. */
 export interface ApiTokenPermissionArgs {
@@ -54,6 +54,7 @@ export const API_TOKEN_OUTPUT_NAMES = [
     "valueExpiresAt",
     "issuedExpiresAt",
     "tokenGone",
+    "previousTokens",
     "previousTokenId",
     "previousTokenExpiresAt",
     "previousTokenRetiredBy",
@@ -102,6 +103,8 @@ export class ApiToken extends pulumi.dynamic.Resource {
     public readonly issuedExpiresAt!: pulumi.Output<string | null>;
     /** True only when a refresh found the live token deleted while a previous token was still to be deleted; the next update issues a new one. */
     public readonly tokenGone!: pulumi.Output<boolean | undefined>;
+    /** Every token a renewal replaced that is still valid, oldest first (each until its grace ends); destroy deletes them. */
+    public readonly previousTokens!: pulumi.Output<PreviousToken[]>;
     /** After a rotation: the replaced token, still valid during its grace period. */
     public readonly previousTokenId!: pulumi.Output<number | undefined>;
     /** After a rotation: when the replaced token stops working (ISO 8601). */

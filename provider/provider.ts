@@ -4,6 +4,7 @@ import { OperationContext } from "./lifecycle/context";
 import { createApiToken } from "./lifecycle/create";
 import { diffApiToken } from "./lifecycle/diff";
 import { noteExistingResource } from "./lifecycle/ownership";
+import { describeResource } from "./lifecycle/tokenState";
 import { readApiToken } from "./lifecycle/read";
 import { deleteApiToken } from "./lifecycle/remove";
 import { rotateApiToken } from "./lifecycle/rotate";
@@ -51,7 +52,15 @@ export class ApiTokenProvider implements pulumi.dynamic.ResourceProvider {
         const olds = upgradeState(stored);
         // The engine asks every resource's diff: this is how the process learns which tokens and
         // resources the stack holds.
-        noteExistingResource(news, olds.accountId, [olds.tokenId, olds.previousTokenId], olds.adoptTokenId);
+        const conflict = noteExistingResource(
+            news,
+            olds.accountId,
+            [olds.tokenId, ...(olds.previousTokens ?? []).map((p) => p.tokenId)],
+            olds.adoptTokenId,
+        );
+        if (conflict) {
+            throw new Error(heldTwice(news, olds, conflict));
+        }
         const result = diffApiToken(olds, news, this.currentSettings().now());
         result.notices.forEach((line) => console.log(line));
         return { changes: result.changes, replaces: result.replaces, deleteBeforeReplace: false };
@@ -108,6 +117,12 @@ export class ApiTokenProvider implements pulumi.dynamic.ResourceProvider {
         });
         return { client: this.client, now: settings.now(), notify: (line) => console.log(line) };
     }
+}
+
+/** Two resources must never hold one token: destroying either would delete the other's credential. */
+function heldTwice(news: Record<string, unknown>, olds: ApiTokenState, conflict: { tokenId: number; holder: { name?: string } }): string {
+    const holder = conflict.holder.name ? `ApiToken "${conflict.holder.name}"` : "another ApiToken";
+    return `mailtrap: ${describeResource(typeof news.__resourceName === "string" ? news.__resourceName : undefined, olds.name, olds.tokenId)} holds token ${conflict.tokenId}, which ${holder} adopted in this update: two resources must not hold one token. Drop adoptTokenId from ${holder} and remove it from the stack without deleting the token (pulumi state delete <its URN>).`;
 }
 
 /**

@@ -59,6 +59,16 @@ export const ROTATION_CAUSE_NAMES: readonly RotationCauseName[] = [
 /** How a previous token ends: "expiry" after a reset (the API expires it), "delete" after a new token took its place. */
 export type PreviousTokenRetirement = "expiry" | "delete";
 
+/** A token a renewal replaced that is still valid: how long, and how it ends. */
+export interface PreviousToken {
+    /** The token's id. */
+    tokenId: number;
+    /** The end of its grace (ISO 8601): when the API expires it, or when the provider deletes it. */
+    expiresAt: string;
+    /** "expiry": reset, the API expires it; "delete": a new token took its place, the provider deletes it after the grace. */
+    retiredBy: PreviousTokenRetirement;
+}
+
 /** One entry of `rotationHistory`: a token the resource issued or took over; never a value. */
 export interface RotationRecord {
     /** The token's id. */
@@ -98,12 +108,15 @@ export interface ApiTokenState {
     issuedExpiresAt: string | null;
     /** Present (true) only when a refresh found the live token deleted while a previous token was still to be deleted. */
     tokenGone?: boolean;
+    /**
+     * Every token a renewal replaced that is still valid, oldest first: each stays in the state until
+     * its grace ends (however many renewals follow), and destroy deletes those still valid.
+     */
+    previousTokens: PreviousToken[];
+    /** The newest of `previousTokens`: the token the last renewal replaced. */
     previousTokenId?: number;
     previousTokenExpiresAt?: string;
-    /**
-     * How the previous token ends: "expiry" after a reset (the API expires it), "delete" after a
-     * renewal (the provider deletes it once its grace ends, or at destroy).
-     */
+    /** How the newest previous token ends (see PreviousToken). */
     previousTokenRetiredBy?: PreviousTokenRetirement;
     /** Renewals of the value since the resource was created. */
     rotationCount: number;

@@ -1,9 +1,19 @@
 import { MailtrapApiError } from "../client/errors";
 import { ApiTokenInfo, ApiTokenInputs, ApiTokenState, IssuedApiToken } from "../types";
 import { OperationContext } from "./context";
-import { describeTokens, highestSeenTokenId, isHeld, isReplacementCreate, leftoverAdvice, noteTokenId, otherHolderOf } from "./ownership";
+import { StepFailedAfterIssue } from "./stepFailure";
+import {
+    describeTokens,
+    highestSeenTokenId,
+    isHeld,
+    isReplacementCreate,
+    leftoverAdvice,
+    noteHolder,
+    noteTokenId,
+    otherHolderOf,
+} from "./ownership";
 import { DAY_MS, expiryForNewToken, firstEvidence, recordOf } from "./schedule";
-import { aboutResource, describeResource, issuedLive, stateFor } from "./tokenState";
+import { aboutResource, adoptedLive, describeResource, issuedLive, stateFor } from "./tokenState";
 import { describePermissions, sameInstant, samePermissions } from "./values";
 
 /**
@@ -23,8 +33,39 @@ export async function createApiToken(ctx: OperationContext, inputs: ApiTokenInpu
             `mailtrap: ${describeResource(inputs.__resourceName, inputs.name)} is replaced by a new token: adoptTokenId ${inputs.adoptTokenId} applies only to the resource's first create`,
         );
     }
-    const issued = await issueToken(ctx, inputs);
-    return stateFor(inputs, { live: issuedLive(issued, ctx.now), evidence: firstEvidence(recordOf(issued, ctx.now, "created")) });
+    const issued = await issueToken(ctx, inputs, requestFor(inputs, ctx.now));
+    noteHolder(inputs, inputs.accountId, [issued.id]);
+    return stateFor(inputs, {
+        live: issuedLive(issued, ctx.now),
+        previous: [],
+        evidence: firstEvidence(recordOf(issued, ctx.now, "created")),
+    });
+}
+
+/** What a new token must be: the declared name and permissions, and the expiry for a token issued now. */
+export interface IssueRequest {
+    name: string;
+    resources: ApiTokenInputs["resources"] & object;
+    expiresAt: string | null;
+}
+
+export function requestFor(inputs: ApiTokenInputs, now: number): IssueRequest {
+    return { name: inputs.name, resources: inputs.resources ?? [], expiresAt: expiryForNewToken(inputs, now) };
+}
+
+/** How an issued token differs from what was asked (expiry to the second, name, permissions as a set); empty when it does not. */
+export function differencesFromRequest(issued: ApiTokenInfo, request: IssueRequest): string[] {
+    const differences: string[] = [];
+    if (!sameInstant(issued.expiresAt, request.expiresAt)) {
+        differences.push(`expiry ${issued.expiresAt ?? "never"} (asked: ${request.expiresAt ?? "never"})`);
+    }
+    if (issued.name !== request.name) {
+        differences.push(`name ${JSON.stringify(issued.name)} (asked: ${JSON.stringify(request.name)})`);
+    }
+    if (!samePermissions(issued.resources, request.resources)) {
+        differences.push(`permissions ${describePermissions(issued.resources)} (asked: ${describePermissions(request.resources)})`);
+    }
+    return differences;
 }
 
 async function adoptApiToken(ctx: OperationContext, inputs: ApiTokenInputs, tokenId: number): Promise<ApiTokenState> {
@@ -48,6 +89,7 @@ async function adoptApiToken(ctx: OperationContext, inputs: ApiTokenInputs, toke
         throw error;
     }
     noteTokenId(inputs.accountId, live.id, true);
+    noteHolder(inputs, inputs.accountId, [live.id]);
     const differences: string[] = [];
     if (live.name !== inputs.name) {
         differences.push(`name is ${JSON.stringify(live.name)} but the inputs say ${JSON.stringify(inputs.name)}`);
@@ -75,31 +117,29 @@ async function adoptApiToken(ctx: OperationContext, inputs: ApiTokenInputs, toke
     }
     // The API never shows a value again: `token` stays empty until the first rotation.
     return stateFor(inputs, {
-        live: { info: live, value: "", issuedAt: ctx.now, issuedExpiresAt: live.expiresAt },
+        live: adoptedLive(live, ctx.now),
+        previous: [],
         evidence: firstEvidence(recordOf(live, ctx.now, "adopted")),
     });
 }
 
 /**
- * Issues a new token (one POST). When an answer is lost (no answer, a 5xx, an unreadable body), the
- * API may have made the token anyway; nothing proves which token that is (other stacks share the
- * account and the name), so it is never deleted: it is named to the user and the create is made
- * once more, up to CREATE_ATTEMPTS.
+ * Issues a new token (one POST), read back against the request. When an answer is lost (no answer,
+ * a 5xx, an unreadable body), the API may have made the token anyway; nothing proves which token
+ * that is (other stacks share the account and the name), so it is never deleted: it is named to the
+ * user and the create is made once more, up to CREATE_ATTEMPTS. A token answered not as asked is
+ * the provider's own (its value came back only here): it is deleted, and the create fails naming
+ * the difference; if that delete fails too, the error carries it to the state, to delete later.
  */
-export async function issueToken(ctx: OperationContext, inputs: ApiTokenInputs): Promise<IssuedApiToken> {
-    const request = { name: inputs.name, resources: inputs.resources ?? [], expiresAt: expiryForNewToken(inputs, ctx.now) };
+export async function issueToken(ctx: OperationContext, inputs: ApiTokenInputs, request: IssueRequest): Promise<IssuedApiToken> {
     // Ids only grow: a token the lost create made lies above every id seen before it.
     const floor = highestSeenTokenId(inputs.accountId);
     const label = describeResource(inputs.__resourceName, inputs.name);
     let lost: MailtrapApiError | undefined;
     for (let attempt = 1; ; attempt++) {
+        let issued: IssuedApiToken;
         try {
-            const issued = await ctx.client.createToken(inputs.accountId, request);
-            noteTokenId(inputs.accountId, issued.id, true);
-            if (lost) {
-                ctx.notify(aboutResource(label, await describeLeftovers(ctx, inputs, floor, issued.id)));
-            }
-            return issued;
+            issued = await ctx.client.createToken(inputs.accountId, request);
         } catch (error) {
             const outcomeUnknown = error instanceof MailtrapApiError && error.outcomeUnknown;
             if (!outcomeUnknown && !lost) {
@@ -107,7 +147,7 @@ export async function issueToken(ctx: OperationContext, inputs: ApiTokenInputs):
             }
             if (!outcomeUnknown || attempt >= CREATE_ATTEMPTS) {
                 throw new Error(
-                    `${aboutResource(label, (error as Error).message)}; ${await describeLeftovers(ctx, inputs, floor, undefined)}`,
+                    `${aboutResource(label, (error as Error).message)}; ${await describeLeftovers(ctx, inputs, request, floor, undefined)}`,
                     { cause: error },
                 );
             }
@@ -116,8 +156,39 @@ export async function issueToken(ctx: OperationContext, inputs: ApiTokenInputs):
                 `${aboutResource(label, lost.message)}; the API may have made the token anyway, so the create is made once more and whatever it made is left alone`,
             );
             await ctx.client.waitBeforeRetry(attempt);
+            continue;
         }
+        noteTokenId(inputs.accountId, issued.id, true);
+        if (lost) {
+            ctx.notify(aboutResource(label, await describeLeftovers(ctx, inputs, request, floor, issued.id)));
+        }
+        const differences = differencesFromRequest(issued, request);
+        if (differences.length > 0) {
+            await refuseUnasked(ctx, inputs, issued, differences, label);
+        }
+        return issued;
     }
+}
+
+async function refuseUnasked(ctx: OperationContext, inputs: ApiTokenInputs, issued: IssuedApiToken, differences: string[], label: string) {
+    const message = aboutResource(
+        label,
+        `the create answered token ${issued.id} with ${differences.join(", ")}, so it is deleted and the create fails`,
+    );
+    try {
+        await ctx.client.deleteToken(inputs.accountId, issued.id);
+    } catch (error) {
+        throw new StepFailedAfterIssue(
+            `${message}; deleting it failed too (${(error as Error).message}): the stack keeps it (without its value) and renews it at the next pulumi up`,
+            stateFor(inputs, {
+                live: { ...issuedLive(issued, ctx.now), value: "" },
+                previous: [],
+                evidence: firstEvidence(recordOf(issued, ctx.now, "created")),
+            }),
+            { cause: error },
+        );
+    }
+    throw new Error(message);
 }
 
 /**
@@ -127,6 +198,7 @@ export async function issueToken(ctx: OperationContext, inputs: ApiTokenInputs):
 async function describeLeftovers(
     ctx: OperationContext,
     inputs: ApiTokenInputs,
+    request: IssueRequest,
     above: number | undefined,
     below: number | undefined,
 ): Promise<string> {
@@ -141,7 +213,7 @@ async function describeLeftovers(
         (t) =>
             t.name === inputs.name &&
             samePermissions(t.resources, inputs.resources ?? []) &&
-            sameInstant(t.expiresAt, expiryForNewToken(inputs, ctx.now)) &&
+            sameInstant(t.expiresAt, request.expiresAt) &&
             !isHeld(t.id) &&
             (above === undefined || t.id > above) &&
             (below === undefined || t.id < below),

@@ -1,7 +1,7 @@
 import { ApiTokenState } from "../types";
 import { describeCause, RotationCause, rotationCause, scheduleOf } from "./renewalCause";
-import { expiryWarning, retirementDue } from "./schedule";
-import { describeResource } from "./tokenState";
+import { expiryWarning, nextRotationMs, retirementsDue, scheduledToken } from "./schedule";
+import { describeResource, partsOf } from "./tokenState";
 import { isUnknown, sameInstant, samePermissions } from "./values";
 
 /** Inputs whose change needs a new token: the API cannot change them on an existing one. */
@@ -11,8 +11,8 @@ export interface ApiTokenDiff {
     changes: boolean;
     replaces: string[];
     rotation?: RotationCause;
-    /** The previous token's grace has ended and it is deleted in this update. */
-    retiresPrevious: boolean;
+    /** Previous tokens whose grace has ended: they are deleted in this update. */
+    retiresPrevious: number[];
     /** Lines for the user explaining a change the engine's own diff cannot show, and warnings. */
     notices: string[];
 }
@@ -24,11 +24,13 @@ export interface ApiTokenDiff {
  * renewal is one replacement.
  */
 export function diffApiToken(olds: Partial<ApiTokenState>, news: Record<string, unknown>, now: number): ApiTokenDiff {
-    const replaces = REPLACE_INPUTS.filter((key) => changed(key, olds[key], news[key]));
-    const rotation = rotationCause(olds, news, now);
-    const label = `mailtrap: ${describeResource(typeof news.__resourceName === "string" ? news.__resourceName : undefined, olds.name, olds.tokenId)}`;
+    const parts = partsOf(olds);
+    const { echoed, live } = parts;
+    const replaces = REPLACE_INPUTS.filter((key) => changed(key, echoed[key], news[key]));
+    const rotation = rotationCause(parts, news, now);
+    const label = `mailtrap: ${describeResource(typeof news.__resourceName === "string" ? news.__resourceName : undefined, echoed.name, live.info.id)}`;
     const notices: string[] = [];
-    const warning = expiryWarning(olds, scheduleOf(news), now, `${label}: warning: it`);
+    const warning = expiryWarning(live, scheduleOf(news), now, `${label}: warning: it`);
     if (warning) {
         notices.push(warning);
     }
@@ -38,26 +40,27 @@ export function diffApiToken(olds: Partial<ApiTokenState>, news: Record<string, 
                 `${label} will be replaced (${replaces.join(", ")} changed); the replacement also renews its value (${describeCause(rotation, news)})`,
             );
         }
-        return { changes: true, replaces, rotation, retiresPrevious: false, notices };
+        return { changes: true, replaces, rotation, retiresPrevious: [], notices };
     }
     if (
         !rotation &&
         typeof news.expiresInDays === "number" &&
-        typeof olds.expiresInDays === "number" &&
-        news.expiresInDays !== olds.expiresInDays
+        typeof echoed.expiresInDays === "number" &&
+        news.expiresInDays !== echoed.expiresInDays
     ) {
+        const due = nextRotationMs(scheduleOf(news), scheduledToken(live));
         notices.push(
-            `${label}: expiresInDays changed from ${olds.expiresInDays} to ${news.expiresInDays}; the new lifetime applies at the next renewal`,
+            `${label}: expiresInDays changed from ${echoed.expiresInDays} to ${news.expiresInDays}; the new lifetime applies at the next renewal${due === null ? "" : `, due ${new Date(due).toISOString()}`}`,
         );
     }
-    const retiresPrevious = retirementDue(olds, now);
-    if (retiresPrevious) {
-        notices.push(`${label} retires previous token ${String(olds.previousTokenId)}, grace ended: it is deleted`);
+    const retiresPrevious = retirementsDue(parts.previous, now).map((p) => p.tokenId);
+    for (const tokenId of retiresPrevious) {
+        notices.push(`${label} retires previous token ${tokenId}, grace ended: it is deleted`);
     }
     if (rotation) {
         notices.push(`${label} will rotate: ${describeCause(rotation, news)}`);
     }
-    return { changes: rotation !== undefined || retiresPrevious, replaces: [], rotation, retiresPrevious, notices };
+    return { changes: rotation !== undefined || retiresPrevious.length > 0, replaces: [], rotation, retiresPrevious, notices };
 }
 
 function changed(key: (typeof REPLACE_INPUTS)[number], old: unknown, value: unknown): boolean {

@@ -36,40 +36,68 @@ export function resourceKeyOf(inputs: { __resourceKey?: unknown; __resourceName?
 /**
  * Called for every resource the engine diffs, i.e. every resource already in the stack's state.
  * A later create for the same Pulumi resource in this process is a replacement, a token a resource
- * adopted is never adopted again, and the tokens it holds are named if another resource asks to adopt them.
+ * adopted is never adopted again, and the tokens it holds are named if another resource asks to
+ * adopt them. Returns the other resource of this process that already holds one of its tokens (it
+ * adopted it in this update, before this resource was registered), if any.
  */
 export function noteExistingResource(
     inputs: { __resourceKey?: unknown; __resourceName?: unknown },
     accountId: unknown,
     heldTokenIds: readonly unknown[],
     adoptedTokenId: unknown,
-): void {
-    const { existingResources, adoptedTokens, tokenHolders } = processState();
+): { tokenId: number; holder: { key: string; name?: string } } | undefined {
+    const { existingResources, adoptedTokens } = processState();
     const key = resourceKeyOf(inputs);
     if (key !== undefined) {
         existingResources.add(key);
     }
     if (typeof accountId !== "number") {
-        return;
+        return undefined;
     }
-    for (const id of heldTokenIds) {
-        if (typeof id === "number") {
-            noteTokenId(accountId, id, true);
-            if (key !== undefined) {
-                tokenHolders.set(`${accountId}/${id}`, {
-                    key,
-                    name: typeof inputs.__resourceName === "string" ? inputs.__resourceName : undefined,
-                });
-            }
-        }
-    }
+    const conflict = heldTokenIds
+        .filter((id): id is number => typeof id === "number")
+        .map((tokenId) => ({ tokenId, holder: otherHolderOf(accountId, tokenId, inputs) }))
+        .find((c) => c.holder !== undefined);
+    noteHolder(inputs, accountId, heldTokenIds);
     if (typeof adoptedTokenId === "number") {
         adoptedTokens.add(`${accountId}/${adoptedTokenId}`);
     }
+    return conflict && { tokenId: conflict.tokenId, holder: conflict.holder! };
 }
 
-/** The resource of this stack known to hold a token, when it is not the one asking; best effort (known once diffed). */
-export function otherHolderOf(accountId: number, tokenId: number, asking: ApiTokenInputs): { key: string; name?: string } | undefined {
+/**
+ * Records the resource as the holder of tokens: at every diff, create, adoption and renewal, so an
+ * adoption in this process is refused for any token a resource registered so far holds, whichever
+ * registered first. (A resource the engine never sends this process, as under `--target`, is out
+ * of reach.) The first holder recorded stays.
+ */
+export function noteHolder(
+    inputs: { __resourceKey?: unknown; __resourceName?: unknown },
+    accountId: number,
+    tokenIds: readonly unknown[],
+): void {
+    const { tokenHolders } = processState();
+    const key = resourceKeyOf(inputs);
+    for (const id of tokenIds) {
+        if (typeof id !== "number") {
+            continue;
+        }
+        noteTokenId(accountId, id, true);
+        if (key !== undefined && !tokenHolders.has(`${accountId}/${id}`)) {
+            tokenHolders.set(`${accountId}/${id}`, {
+                key,
+                name: typeof inputs.__resourceName === "string" ? inputs.__resourceName : undefined,
+            });
+        }
+    }
+}
+
+/** The resource of this stack known to hold a token, when it is not the one asking (known once registered in this process). */
+export function otherHolderOf(
+    accountId: number,
+    tokenId: number,
+    asking: { __resourceKey?: unknown; __resourceName?: unknown },
+): { key: string; name?: string } | undefined {
     const holder = processState().tokenHolders.get(`${accountId}/${tokenId}`);
     return holder && holder.key !== resourceKeyOf(asking) ? holder : undefined;
 }

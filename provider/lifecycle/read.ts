@@ -3,7 +3,7 @@ import { ApiTokenInfo, ApiTokenInputs, ApiTokenState } from "../types";
 import { OperationContext } from "./context";
 import { noteTokenId } from "./ownership";
 import { firstEvidence, recordOf } from "./schedule";
-import { compact, inputsOf, stateFor } from "./tokenState";
+import { adoptedLive, compact, inputsOf, partsOf, stateFor } from "./tokenState";
 import { samePermissions } from "./values";
 
 /**
@@ -41,10 +41,11 @@ export async function readApiToken(
             id,
             // Taken over by id (`pulumi import`, `ApiToken.get`): adopted, so it has no value by design until a rotation is asked for.
             state: stateFor(inputs, {
-                live: { info: live, value: "", issuedAt: ctx.now, issuedExpiresAt: live.expiresAt },
+                live: adoptedLive(live, ctx.now),
+                previous: [],
                 evidence: firstEvidence(recordOf(live, ctx.now, "adopted")),
             }),
-            inputs: compact(inputs),
+            inputs: compact<Record<string, unknown>>({ ...inputs }),
         };
     }
     const state: ApiTokenState = {
@@ -59,12 +60,12 @@ export async function readApiToken(
         token: props.token ?? "",
     };
     delete state.tokenGone;
-    return { id, state: compact(state) as unknown as ApiTokenState, inputs: compact(inputsOf(props)) };
+    return { id, state: compact<ApiTokenState>(state), inputs: compact(inputsOf(props)) };
 }
 
 /** A previous token the provider must still delete: a new token took its place and it stays valid until deleted. */
 function previousToDelete(props: Partial<ApiTokenState>): boolean {
-    return props.previousTokenRetiredBy === "delete" && typeof props.previousTokenId === "number";
+    return partsOf(props).previous.some((p) => p.retiredBy === "delete");
 }
 
 /**
@@ -78,7 +79,7 @@ function keptWithLiveTokenGone(
 ): { id: string; state: ApiTokenState; inputs: Record<string, unknown> } {
     return {
         id,
-        state: compact({ ...props, tokenGone: true }) as unknown as ApiTokenState,
+        state: compact<ApiTokenState>({ ...(props as ApiTokenState), tokenGone: true }),
         inputs: compact(inputsOf(props)),
     };
 }

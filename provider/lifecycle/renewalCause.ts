@@ -1,5 +1,6 @@
-import { ApiTokenState, RotationCauseName } from "../types";
-import { DAY_MS, effectiveRotateAfterDays, expiryMismatch, nextRotationMs, ScheduleInputs } from "./schedule";
+import { RotationCauseName } from "../types";
+import { DAY_MS, effectiveRotateAfterDays, expiryMismatch, nextRotationMs, ScheduleInputs, scheduledToken } from "./schedule";
+import { TokenParts } from "./tokenState";
 import { isUnknown, sameInstant } from "./values";
 
 /** Why the live token's value must be renewed, if it must. The first that holds wins, in this order. */
@@ -30,38 +31,37 @@ export const CAUSE_NAMES: Record<RotationCause["kind"], RotationCauseName> = {
 };
 
 /** Why the value must be renewed now, if it must: the one rule diff and update share. */
-export function rotationCause(olds: Partial<ApiTokenState>, news: Record<string, unknown>, now: number): RotationCause | undefined {
-    if (olds.tokenGone === true) {
+export function rotationCause(parts: TokenParts, news: Record<string, unknown>, now: number): RotationCause | undefined {
+    const { live, echoed } = parts;
+    const valueExpiresAt = live.info.expiresAt;
+    if (live.gone) {
         return { kind: "gone" };
     }
     // Before anything else: a token reset outside Pulumi cannot be reset again, whatever asks for a rotation.
-    if (olds.valueExpiresAt && !sameInstant(olds.valueExpiresAt, olds.issuedExpiresAt)) {
-        return { kind: "reset-outside", valueExpiresAt: olds.valueExpiresAt };
+    if (valueExpiresAt && !sameInstant(valueExpiresAt, live.issuedExpiresAt)) {
+        return { kind: "reset-outside", valueExpiresAt };
     }
-    if (olds.valueExpiresAt && Date.parse(olds.valueExpiresAt) <= now) {
-        return { kind: "expiry", expiredAt: olds.valueExpiresAt };
+    if (valueExpiresAt && Date.parse(valueExpiresAt) <= now) {
+        return { kind: "expiry", expiredAt: valueExpiresAt };
     }
     // An adopted (or imported) token has no value by design, until its first rotation is asked for.
-    const adopted =
-        olds.adoptTokenId !== undefined || (olds.rotationHistory ?? []).some((r) => r.cause === "adopted" && r.tokenId === olds.tokenId);
-    if (olds.token === "" && !adopted && olds.tokenId !== undefined) {
+    if (live.value === "" && !live.adopted && live.info.id !== undefined) {
         return { kind: "no-value" };
     }
-    if (!sameTrigger(olds.rotate, news.rotate)) {
+    if (!sameTrigger(echoed.rotate, news.rotate)) {
         return { kind: "trigger" };
     }
     const schedule = scheduleOf(news);
-    const issuedAt = olds.issuedAt ? Date.parse(olds.issuedAt) : NaN;
     const mismatch =
-        Number.isNaN(issuedAt) || isUnknown(news.expiresAt) ? undefined : expiryMismatch(schedule, issuedAt, olds.valueExpiresAt ?? null);
+        Number.isNaN(live.issuedAt) || isUnknown(news.expiresAt) ? undefined : expiryMismatch(schedule, live.issuedAt, valueExpiresAt);
     if (mismatch) {
         return { kind: "expiry-mismatch", reason: mismatch };
     }
     const rotateAfterDays = effectiveRotateAfterDays(schedule);
-    const due = nextRotationMs(schedule, issuedAt, olds.valueExpiresAt);
+    const due = nextRotationMs(schedule, scheduledToken(live));
     if (rotateAfterDays !== undefined && due !== null && now > due) {
-        const daysLeft = olds.valueExpiresAt ? (Date.parse(olds.valueExpiresAt) - now) / DAY_MS : undefined;
-        return { kind: "age", ageDays: (now - issuedAt) / DAY_MS, rotateAfterDays, daysLeft };
+        const daysLeft = valueExpiresAt ? (Date.parse(valueExpiresAt) - now) / DAY_MS : undefined;
+        return { kind: "age", ageDays: (now - live.issuedAt) / DAY_MS, rotateAfterDays, daysLeft };
     }
     return undefined;
 }

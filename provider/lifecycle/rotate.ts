@@ -1,171 +1,325 @@
 import { MailtrapApiError } from "../client/errors";
-import { ApiTokenInputs, ApiTokenState } from "../types";
+import { ApiTokenInfo, ApiTokenInputs, ApiTokenState, IssuedApiToken, PreviousToken } from "../types";
 import { OperationContext } from "./context";
-import { issueToken } from "./create";
-import { highestSeenTokenId } from "./ownership";
-import { CAUSE_NAMES, RotationCause, rotationCause } from "./renewalCause";
-import { expiryForNewToken, GRACE_MS, recordOf, retirementDue, withRenewal } from "./schedule";
-import { deleteHeldToken, issueInPlaceOfReset, recoverOwnLostReset, renewalLabel, resetHeldToken } from "./renewalSteps";
-import { aboutResource, issuedLive, LiveToken, partsOf, PreviousToken, stateFor } from "./tokenState";
-import { sameInstant } from "./values";
-
-/** What a renewal leaves: the new live token, and the token it replaced when that one is still valid. */
-interface Renewal {
-    live: LiveToken;
-    previous?: PreviousToken;
-}
+import { differencesFromRequest, issueToken, IssueRequest, requestFor } from "./create";
+import { describeTokens, highestSeenTokenId, isHeld, leftoverAdvice, noteHolder, noteTokenId } from "./ownership";
+import { CAUSE_NAMES, rotationCause } from "./renewalCause";
+import { FinalStep, Move, nextMove, oldTokenEnd, Outcome, Probe, readOldToken, RenewalFacts, WriteAnswer } from "./renewalPlan";
+import { recordOf, retirementsDue, withRenewal } from "./schedule";
+import { StepFailedAfterIssue } from "./stepFailure";
+import { aboutResource, describeResource, issuedLive, LiveToken, partsOf, stateFor, TokenParts } from "./tokenState";
+import { sameInstant, samePermissions } from "./values";
 
 /**
- * Renews the token's value when it must (renewalCause.ts says why), in one decision: what renews
- * it, how, and what happens to the old token.
- * - The usual way is one reset that states the new token's expiry: in place, the API's grace keeps
- *   the old value working for 12 hours and then expires it; nothing is left to delete.
- * - Where the API refuses to reset a token with an expiry (the older rule), a new token is created
- *   before the old one stops working, and the old one is deleted once its grace ends.
- * - A token that expired, or whose live token is gone, gets a new token (nothing can be reset).
- * - A token reset outside Pulumi is left alone and gets a new token in its place.
- * A previous token the provider must delete is deleted first, so nothing that can fail comes after
- * a token is issued.
+ * An update: deletes the previous tokens whose grace has ended, then renews the live token's value
+ * when it must (renewalCause.ts says why). How a renewal goes is decided in renewalPlan.ts, one
+ * move at a time from what the API answered; this file only makes the requests, reads back what
+ * they answered and records it. Every token a step issued reaches the state, also when a later
+ * step fails (StepFailedAfterIssue), and no token the state holds leaves it while still valid.
  */
 export async function rotateApiToken(ctx: OperationContext, stored: ApiTokenState, inputs: ApiTokenInputs): Promise<ApiTokenState> {
-    let olds = stored;
-    if (retirementDue(olds, ctx.now)) {
-        await deleteHeldToken(ctx, olds.accountId, olds.previousTokenId!);
-        olds = withoutPrevious(olds);
-    }
-    const parts = partsOf(olds);
-    const cause = rotationCause(olds, inputs as unknown as Record<string, unknown>, ctx.now);
+    const parts = partsOf(stored);
+    const label = describeResource(inputs.__resourceName, parts.echoed.name ?? inputs.name, parts.live.info.id);
+    const previous = await retire(ctx, inputs.accountId, parts.previous, label);
+    const cause = rotationCause(parts, inputs as unknown as Record<string, unknown>, ctx.now);
     if (!cause) {
-        return stateFor(inputs, parts);
+        return stateFor(inputs, { ...parts, previous });
     }
-    if (parts.previous?.retiredBy === "delete") {
-        // The state has room for one previous token: one still in its grace would be lost from it.
-        ctx.notify(
-            aboutResource(
-                renewalLabel(olds, inputs),
-                cause.kind === "gone"
-                    ? `previous token ${parts.previous.id} is deleted: the token that replaced it was deleted outside Pulumi`
-                    : `previous token ${parts.previous.id} is deleted before its grace ends: the value is renewed again`,
-            ),
-        );
-        await deleteHeldToken(ctx, olds.accountId, parts.previous.id);
-    }
-    const renewal = await renew(ctx, olds, inputs, cause);
-    const evidence = withRenewal(olds, recordOf(renewal.live.info, ctx.now, CAUSE_NAMES[cause.kind]));
-    return stateFor(inputs, { live: renewal.live, previous: renewal.previous, evidence });
-}
-
-async function renew(ctx: OperationContext, olds: ApiTokenState, inputs: ApiTokenInputs, cause: RotationCause): Promise<Renewal> {
-    switch (cause.kind) {
-        case "gone":
-            return { live: issuedLive(await issueToken(ctx, inputs), ctx.now) };
-        case "expiry":
-            return renewExpired(ctx, olds, inputs, cause.expiredAt);
-        case "reset-outside":
-            return {
-                live: issuedLive(await issueInPlaceOfReset(ctx, olds, inputs, olds.tokenId), ctx.now),
-                previous: { id: olds.tokenId, expiresAt: cause.valueExpiresAt, retiredBy: "expiry" },
-            };
-        default:
-            return renewByReset(ctx, olds, inputs);
-    }
+    const renewal = new Renewal(ctx, inputs, { ...parts, previous }, label);
+    const { live, previous: after } = await renewal.run({ cause, sentAt: ctx.now, live: parts.live });
+    const evidence = withRenewal(parts.evidence, recordOf(live.info, ctx.now, CAUSE_NAMES[cause.kind]));
+    noteHolder(inputs, inputs.accountId, [live.info.id, ...after.map((p) => p.tokenId)]);
+    return stateFor(inputs, { live, previous: after, evidence });
 }
 
 /**
- * One reset of the token the state holds, stating the new token's expiry. When it is refused (422)
- * or its answer is lost, one GET tells what happened: an expiry that moved away from the one the
- * token was issued with means it was reset (outside Pulumi after a 422; by this reset after a lost
- * answer). A 422 for a token that was not reset and has an expiry is the older rule: new token first.
+ * The previous tokens that stay: those whose grace has ended are deleted (a failed delete keeps the
+ * token, to be deleted at the next update), and those the API expired by itself are let go.
  */
-async function renewByReset(ctx: OperationContext, olds: ApiTokenState, inputs: ApiTokenInputs): Promise<Renewal> {
-    const { accountId, tokenId } = olds;
-    const expiry = expiryForNewToken(inputs, ctx.now);
-    const watermark = watermarkFor(olds);
-    try {
-        return { live: issuedLive(await resetHeldToken(ctx, accountId, tokenId, expiry), ctx.now), previous: graceAfterReset(ctx, olds) };
-    } catch (error) {
-        if (!(error instanceof MailtrapApiError) || !(error.outcomeUnknown || error.status === 422)) {
-            throw error;
-        }
-        const live = await ctx.client.getToken(accountId, tokenId);
-        const wasReset = !sameInstant(live.expiresAt, olds.issuedExpiresAt);
-        const previous: PreviousToken = { id: tokenId, expiresAt: live.expiresAt ?? "", retiredBy: "expiry" };
-        if (error.status === 422) {
-            if (wasReset) {
-                // Reset before this attempt, by someone else: the same path as a reset found by refresh.
-                return { live: issuedLive(await issueInPlaceOfReset(ctx, olds, inputs, tokenId), ctx.now), previous };
-            }
-            if (live.expiresAt !== null) {
+async function retire(ctx: OperationContext, accountId: number, previous: PreviousToken[], label: string): Promise<PreviousToken[]> {
+    const due = new Set(retirementsDue(previous, ctx.now));
+    const kept: PreviousToken[] = [];
+    for (const token of previous) {
+        if (due.has(token)) {
+            try {
+                await deleteHeldToken(ctx, accountId, token.tokenId);
+            } catch (error) {
                 ctx.notify(
-                    aboutResource(
-                        renewalLabel(olds, inputs),
-                        `${error.message}; the API does not reset a token with an expiry, so a new token is issued and token ${tokenId} is deleted once its grace ends`,
-                    ),
+                    aboutResource(label, `${(error as Error).message}; previous token ${token.tokenId} is deleted at the next pulumi up`),
                 );
-                return renewWithNewToken(ctx, olds, inputs);
+                kept.push(token);
+            }
+        } else if (token.retiredBy === "delete" || Date.parse(token.expiresAt) > ctx.now) {
+            kept.push(token);
+        }
+    }
+    return kept;
+}
+
+/** Deletes a token the state holds; one already gone counts as deleted. */
+export async function deleteHeldToken(ctx: OperationContext, accountId: number, tokenId: number): Promise<void> {
+    try {
+        await ctx.client.deleteToken(accountId, tokenId);
+    } catch (error) {
+        if (!(error instanceof MailtrapApiError && error.isNotFound)) {
+            throw error;
+        }
+    }
+}
+
+/** One renewal: asks renewalPlan.ts for the next move, makes it, records what the API answered. */
+class Renewal {
+    private readonly request: IssueRequest;
+    /** Tokens issued in this update whose value the provider holds, newest last: the state must keep them. */
+    private readonly issued: IssuedApiToken[] = [];
+    private created?: IssuedApiToken;
+    private readonly extraPrevious: PreviousToken[] = [];
+
+    constructor(
+        private readonly ctx: OperationContext,
+        private readonly inputs: ApiTokenInputs,
+        private readonly parts: Omit<TokenParts, "echoed">,
+        private readonly label: string,
+    ) {
+        this.request = requestFor(inputs, ctx.now);
+    }
+
+    async run(facts: RenewalFacts): Promise<{ live: LiveToken; previous: PreviousToken[] }> {
+        for (;;) {
+            const move: Move = nextMove(facts);
+            if ("probe" in move) {
+                facts = await this.probe(move.probe, facts);
+                continue;
+            }
+            return this.finish(move.situation, move.outcome, facts);
+        }
+    }
+
+    private async probe(probe: Probe, facts: RenewalFacts): Promise<RenewalFacts> {
+        const tokenId = facts.live.info.id;
+        switch (probe) {
+            case "reset":
+                return { ...facts, reset: await this.reset(tokenId) };
+            case "reset-again":
+                this.say(`${describeAnswer(facts.reset)}; token ${tokenId} shows no reset, so the reset is made once more`);
+                return { ...facts, retry: await this.reset(tokenId) };
+            case "read-old-token": {
+                const current = await this.getIfPresent(tokenId);
+                return { ...facts, oldToken: { reading: readOldToken(facts.live, current, facts.sentAt), info: current } };
+            }
+            case "list-successors":
+                return { ...facts, successors: await this.successorsOf(tokenId, this.watermark(tokenId), this.request.expiresAt) };
+        }
+    }
+
+    private async finish(
+        situation: string,
+        outcome: Outcome,
+        facts: RenewalFacts,
+    ): Promise<{ live: LiveToken; previous: PreviousToken[] }> {
+        const old = facts.live;
+        const oldEnd = oldTokenEnd(outcome.old, old, facts.oldToken?.info, facts.sentAt);
+        const previous = [...this.parts.previous];
+        if (oldEnd !== undefined) {
+            previous.push({
+                tokenId: old.info.id,
+                expiresAt: oldEnd,
+                retiredBy: outcome.old === "deleted-after-grace" ? "delete" : "expiry",
+            });
+        }
+        const unasked = answerIssued(facts.retry) ?? answerIssued(facts.reset);
+        for (const step of outcome.steps) {
+            await this.runStep(step, facts, previous, unasked);
+        }
+        const resetLive =
+            outcome.live === "reset" ? answerIssued(facts.reset) : outcome.live === "retry" ? answerIssued(facts.retry) : undefined;
+        const liveToken = resetLive ?? this.created;
+        if (!liveToken) {
+            throw new Error(`mailtrap: ${this.label}: the renewal (${situation}) issued no token`);
+        }
+        return { live: issuedLive(liveToken, this.ctx.now), previous: [...previous, ...this.extraPrevious] };
+    }
+
+    private async runStep(
+        step: FinalStep,
+        facts: RenewalFacts,
+        previous: PreviousToken[],
+        unasked: IssuedApiToken | undefined,
+    ): Promise<void> {
+        const old = facts.live.info;
+        switch (step) {
+            case "fail":
+                throw (facts.reset as { error: Error }).error;
+            case "delete-old-token":
+                try {
+                    await deleteHeldToken(this.ctx, this.inputs.accountId, old.id);
+                } catch (error) {
+                    this.say(
+                        `${(error as Error).message}; expired token ${old.id} stays in the stack and is deleted at the next pulumi up`,
+                    );
+                    previous.push({
+                        tokenId: old.id,
+                        expiresAt: old.expiresAt ?? new Date(this.ctx.now).toISOString(),
+                        retiredBy: "delete",
+                    });
+                }
+                return;
+            case "delete-proven-successor": {
+                const successor = facts.successors![0];
+                this.say(
+                    `${describeAnswer(facts.reset)}; token ${old.id} was reset by this update (its expiry moved to the end of this request's grace), so its successor ${successor.id}, whose value was lost, is deleted`,
+                );
+                await this.deleteOrKeep(successor.id, new Date(this.ctx.now).toISOString());
+                return;
+            }
+            case "delete-unasked-successor":
+                await this.deleteOrKeep(unasked!.id, new Date(this.ctx.now).toISOString());
+                return;
+            case "create":
+                await this.create(facts, unasked);
+                return;
+            case "name-outside-successors": {
+                const successors = await this.successorsOf(old.id, old.id, undefined).catch(() => undefined);
+                const named =
+                    successors === undefined
+                        ? "listing the account to name its successor failed"
+                        : successors.length === 0
+                          ? "no successor of it is listed"
+                          : `token${successors.length > 1 ? "s" : ""} ${describeTokens(successors)} may be its successor, made for whoever reset it, and ${successors.length > 1 ? "are" : "is"} left alone: ${leftoverAdvice(this.inputs.accountId)}`;
+                this.say(`token ${old.id} was reset outside Pulumi, so new token ${this.created!.id} is issued in its place; ${named}`);
+                return;
+            }
+            case "name-unproven-successors": {
+                const candidates =
+                    facts.successors ??
+                    (await this.successorsOf(old.id, this.watermark(old.id), this.request.expiresAt).catch(() => undefined));
+                const named =
+                    candidates === undefined
+                        ? `listing the account to name it failed: look for tokens named ${JSON.stringify(this.inputs.name)} above id ${old.id}`
+                        : candidates.length === 0
+                          ? "no token that could be it is listed"
+                          : `token${candidates.length > 1 ? "s" : ""} ${describeTokens(candidates)} could be it, and nothing proves which, so ${candidates.length > 1 ? "they are" : "it is"} left alone: ${leftoverAdvice(this.inputs.accountId)}`;
+                this.say(
+                    `${describeAnswer(facts.retry ?? facts.reset)}; token ${old.id} may have been reset by this update, and its successor's value was lost; new token ${this.created!.id} is issued in its place; ${named}`,
+                );
+                return;
+            }
+        }
+    }
+
+    /** Issues a new token; a failure after this update issued a token with a value carries that token to the state. */
+    private async create(facts: RenewalFacts, unasked: IssuedApiToken | undefined): Promise<void> {
+        try {
+            this.created = await issueToken(this.ctx, this.inputs, this.request);
+        } catch (error) {
+            if (unasked) {
+                throw new StepFailedAfterIssue(
+                    aboutResource(
+                        this.label,
+                        `${(error as Error).message}; token ${unasked.id}, issued by this update's reset, is kept as the live token`,
+                    ),
+                    stateFor(this.inputs, {
+                        live: issuedLive(unasked, this.ctx.now),
+                        previous: [...this.parts.previous, ...this.previousAfterReset(facts)],
+                        evidence: withRenewal(this.parts.evidence, recordOf(unasked, this.ctx.now, CAUSE_NAMES[facts.cause.kind])),
+                    }),
+                    { cause: error },
+                );
             }
             throw error;
         }
-        if (!wasReset) {
-            ctx.notify(
-                aboutResource(
-                    renewalLabel(olds, inputs),
-                    `${error.message}; token ${tokenId} was not reset, so the reset is made once more`,
-                ),
+        if (unasked) {
+            const differences = differencesFromRequest(unasked, this.request);
+            this.say(
+                `the reset of token ${facts.live.info.id} answered successor ${unasked.id} with ${differences.join(", ")}: the API does not give a reset's successor the declared expiry, so new token ${this.created.id} is issued with it and ${unasked.id} is deleted`,
             );
-            return {
-                live: issuedLive(await resetHeldToken(ctx, accountId, tokenId, expiry), ctx.now),
-                previous: graceAfterReset(ctx, olds),
-            };
         }
-        return { live: issuedLive(await recoverOwnLostReset(ctx, olds, inputs, { after: watermark, expiry }, error), ctx.now), previous };
     }
-}
 
-/**
- * The older rule: a token with an expiry cannot be reset. A new token is issued (with the fixed
- * expiry, or a fresh rolling one) before the old one stops working; the old one stays valid for
- * the grace period (or until its own expiry, if sooner) and is deleted at the first update after
- * it, or by destroy.
- */
-async function renewWithNewToken(ctx: OperationContext, olds: ApiTokenState, inputs: ApiTokenInputs): Promise<Renewal> {
-    const issued = await issueToken(ctx, inputs);
-    return { live: issuedLive(issued, ctx.now), previous: { ...graceAfterReset(ctx, olds), retiredBy: "delete" } };
-}
+    /** The old token after a reset that took effect: in its grace. */
+    private previousAfterReset(facts: RenewalFacts): PreviousToken[] {
+        const end = oldTokenEnd("expires-after-grace", facts.live, undefined, facts.sentAt);
+        return end === undefined ? [] : [{ tokenId: facts.live.info.id, expiresAt: end, retiredBy: "expiry" }];
+    }
 
-/**
- * An expired token cannot be reset: it is deleted first, then a new token is issued. When the
- * delete fails, the new token is still issued (the old value no longer works, so the renewal is
- * what matters) and the expired token stays in the state as a previous token to delete.
- */
-async function renewExpired(ctx: OperationContext, olds: ApiTokenState, inputs: ApiTokenInputs, expiredAt: string): Promise<Renewal> {
-    let previous: PreviousToken | undefined;
-    try {
-        await deleteHeldToken(ctx, olds.accountId, olds.tokenId);
-    } catch (error) {
-        ctx.notify(
-            aboutResource(
-                renewalLabel(olds, inputs),
-                `${(error as Error).message}; expired token ${olds.tokenId} stays in the stack and is deleted at the next pulumi up`,
-            ),
+    /** Deletes a token this update proved its own; when that fails, the state keeps it, to delete at the next update. */
+    private async deleteOrKeep(tokenId: number, deleteAfter: string): Promise<void> {
+        try {
+            await deleteHeldToken(this.ctx, this.inputs.accountId, tokenId);
+        } catch (error) {
+            this.say(`${(error as Error).message}; token ${tokenId} stays in the stack and is deleted at the next pulumi up`);
+            this.extraPrevious.push({ tokenId, expiresAt: deleteAfter, retiredBy: "delete" });
+        }
+    }
+
+    /** One reset stating the declared expiry, its answer read back against the request. */
+    private async reset(tokenId: number): Promise<WriteAnswer> {
+        try {
+            const issued = await this.ctx.client.resetToken(this.inputs.accountId, tokenId, this.request.expiresAt);
+            noteTokenId(this.inputs.accountId, issued.id, true);
+            this.issued.push(issued);
+            const differences = differencesFromRequest(issued, this.request);
+            return differences.length === 0 ? { kind: "as-asked", issued } : { kind: "not-as-asked", issued, differences };
+        } catch (error) {
+            if (!(error instanceof MailtrapApiError)) {
+                throw error;
+            }
+            if (error.isNotFound) {
+                return { kind: "not-found", error };
+            }
+            if (error.outcomeUnknown) {
+                return { kind: "lost", error };
+            }
+            if (error.status === 422) {
+                return { kind: "refused", error };
+            }
+            throw error;
+        }
+    }
+
+    private async getIfPresent(tokenId: number): Promise<ApiTokenInfo | undefined> {
+        try {
+            return await this.ctx.client.getToken(this.inputs.accountId, tokenId);
+        } catch (error) {
+            if (error instanceof MailtrapApiError && error.isNotFound) {
+                return undefined;
+            }
+            throw error;
+        }
+    }
+
+    /**
+     * Tokens that could be a reset token's successor: same name and permissions, a later id, not held
+     * by any resource, and, when the reset's stated expiry is known, that expiry (to the second).
+     */
+    private async successorsOf(tokenId: number, after: number, expiry: string | null | undefined): Promise<ApiTokenInfo[]> {
+        const tokens = await this.ctx.client.listTokens(this.inputs.accountId);
+        const old = this.parts.live.info;
+        return tokens.filter(
+            (t) =>
+                t.id > after &&
+                t.id !== tokenId &&
+                !isHeld(t.id) &&
+                t.name === old.name &&
+                (expiry === undefined || sameInstant(t.expiresAt, expiry)) &&
+                samePermissions(t.resources, old.resources),
         );
-        previous = { id: olds.tokenId, expiresAt: expiredAt, retiredBy: "delete" };
     }
-    return { live: issuedLive(await issueToken(ctx, inputs), ctx.now), previous };
+
+    /** Ids above this one can only come from resets or creates made after it. */
+    private watermark(tokenId: number): number {
+        return Math.max(tokenId, highestSeenTokenId(this.inputs.accountId) ?? 0, ...this.issued.map((t) => t.id));
+    }
+
+    private say(message: string): void {
+        this.ctx.notify(aboutResource(this.label, message));
+    }
 }
 
-/** The old token's grace: the API's after a reset (a new token's predecessor gets the same), or its own expiry if sooner. */
-function graceAfterReset(ctx: OperationContext, olds: ApiTokenState): PreviousToken {
-    const ownExpiry = olds.valueExpiresAt ? Date.parse(olds.valueExpiresAt) : Infinity;
-    return { id: olds.tokenId, expiresAt: new Date(Math.min(ctx.now + GRACE_MS, ownExpiry)).toISOString(), retiredBy: "expiry" };
+function answerIssued(answer: WriteAnswer | undefined): IssuedApiToken | undefined {
+    return answer && (answer.kind === "as-asked" || answer.kind === "not-as-asked") ? answer.issued : undefined;
 }
 
-/** Ids above this one can only come from resets or creates made after it. */
-function watermarkFor(olds: ApiTokenState): number {
-    return Math.max(olds.tokenId, highestSeenTokenId(olds.accountId) ?? 0);
-}
-
-function withoutPrevious(state: ApiTokenState): ApiTokenState {
-    const { previousTokenId: _id, previousTokenExpiresAt: _expiresAt, previousTokenRetiredBy: _retiredBy, ...rest } = state;
-    return rest as ApiTokenState;
+function describeAnswer(answer: WriteAnswer | undefined): string {
+    return answer && "error" in answer ? answer.error.message : "the reset's answer was lost";
 }

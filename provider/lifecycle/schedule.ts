@@ -1,4 +1,5 @@
-import { ApiTokenState, RotationCauseName, RotationRecord } from "../types";
+import { RotationCauseName, RotationRecord } from "../types";
+import type { Evidence, LiveToken, PreviousToken } from "./tokenState";
 import { instantOf, sameInstant } from "./values";
 
 /**
@@ -22,9 +23,13 @@ export interface ScheduleInputs {
     rotateAfterDays?: number;
 }
 
-/** 90 → 75: the lifetime less a sixth of it (at least one day), so renewal comes well before expiry. */
+/**
+ * 90 → 75: the lifetime less a sixth of it (at least one day), so renewal comes well before expiry;
+ * lifetimes under a week renew at half their length (1 → 0.5), so every allowed lifetime has a
+ * positive schedule.
+ */
 export function defaultRotateAfterDays(expiresInDays: number): number {
-    return expiresInDays - Math.max(1, Math.floor(expiresInDays / 6));
+    return expiresInDays < 7 ? expiresInDays / 2 : expiresInDays - Math.floor(expiresInDays / 6);
 }
 
 /** `rotateAfterDays` as given, or defaulted from `expiresInDays`; undefined without a schedule. */
@@ -80,13 +85,27 @@ export function expiryMismatch(declared: ScheduleInputs, issuedAt: number, liveE
     return live === null ? undefined : `it expires ${shown}, but the program declares no expiry`;
 }
 
+/** What the schedule needs to know of the live token. */
+export interface ScheduledToken {
+    issuedAt: number;
+    /** Its expiry as the API last reported it. */
+    valueExpiresAt: string | null | undefined;
+    /** Its expiry as answered when it was issued; with issuedAt, the lifetime it was issued with. */
+    issuedExpiresAt?: string | null;
+    /** Taken over (adopted or imported): its lifetime is unknown, only its expiry. */
+    adopted?: boolean;
+}
+
 /**
  * When the schedule renews the live token: `rotateAfterDays` after it was issued, or, for a rolling
  * token, as early before its expiry as the window between `rotateAfterDays` and `expiresInDays`
- * (an adopted token may expire sooner than its age suggests). Null without a schedule.
+ * (an adopted token may expire sooner than its age suggests). A raised `expiresInDays` applies at
+ * the next renewal: until then the live token keeps the schedule of the lifetime it was issued
+ * with. Null without a schedule.
  */
-export function nextRotationMs(inputs: ScheduleInputs, issuedAt: number, valueExpiresAt: string | null | undefined): number | null {
+export function nextRotationMs(inputs: ScheduleInputs, live: ScheduledToken): number | null {
     const rotateAfterDays = effectiveRotateAfterDays(inputs);
+    const { issuedAt, valueExpiresAt } = live;
     if (rotateAfterDays === undefined || Number.isNaN(issuedAt)) {
         return null;
     }
@@ -94,33 +113,42 @@ export function nextRotationMs(inputs: ScheduleInputs, issuedAt: number, valueEx
     if (typeof inputs.expiresInDays !== "number" || !valueExpiresAt) {
         return byAge;
     }
+    const issuedLifetime = live.adopted ? null : lifetimeDays(issuedAt, live.issuedExpiresAt);
+    if (issuedLifetime !== null && inputs.expiresInDays > issuedLifetime) {
+        const given = inputs.rotateAfterDays;
+        const ownSchedule =
+            typeof given === "number" && given > 0 && given < issuedLifetime ? given : defaultRotateAfterDays(issuedLifetime);
+        return Math.min(byAge, issuedAt + ownSchedule * DAY_MS);
+    }
     return Math.min(byAge, Date.parse(valueExpiresAt) - (inputs.expiresInDays - rotateAfterDays) * DAY_MS);
 }
 
-/** The previous token is a renewed token's predecessor (still valid until its own expiry) whose grace has ended. */
-export function retirementDue(olds: Partial<ApiTokenState>, now: number): boolean {
-    return (
-        olds.previousTokenRetiredBy === "delete" &&
-        typeof olds.previousTokenId === "number" &&
-        typeof olds.previousTokenExpiresAt === "string" &&
-        Date.parse(olds.previousTokenExpiresAt) <= now
-    );
+/** The whole days between issue and the expiry answered at issue (a rolling token's lifetime), or null for none. */
+function lifetimeDays(issuedAt: number, issuedExpiresAt: string | null | undefined): number | null {
+    const expiry = instantOf(issuedExpiresAt);
+    return expiry === null ? null : Math.round((expiry - issuedAt) / DAY_MS);
+}
+
+/** Previous tokens the provider must delete now: each a renewed token's predecessor (valid until its own expiry) whose grace has ended. */
+export function retirementsDue(previous: readonly PreviousToken[], now: number): PreviousToken[] {
+    return previous.filter((p) => p.retiredBy === "delete" && Date.parse(p.expiresAt) <= now);
 }
 
 /**
  * A line for every preview when the live token expires within EXPIRY_WARNING_DAYS and no renewal
  * is due before then (a fixed `expiresAt`, or a schedule that falls after the expiry).
  */
-export function expiryWarning(olds: Partial<ApiTokenState>, news: ScheduleInputs, now: number, label: string): string | undefined {
-    if (!olds.valueExpiresAt || !declaresExpiry(olds) || !olds.issuedAt) {
+export function expiryWarning(live: LiveToken, news: ScheduleInputs, now: number, label: string): string | undefined {
+    const valueExpiresAt = live.info.expiresAt;
+    if (!valueExpiresAt || !declaresExpiry(news) || Number.isNaN(live.issuedAt)) {
         return undefined;
     }
-    const expiresAt = Date.parse(olds.valueExpiresAt);
+    const expiresAt = Date.parse(valueExpiresAt);
     const daysLeft = (expiresAt - now) / DAY_MS;
     if (daysLeft > EXPIRY_WARNING_DAYS || daysLeft <= 0) {
         return undefined;
     }
-    const renewal = typeof news.expiresAt === "string" ? null : nextRotationMs(news, Date.parse(olds.issuedAt), olds.valueExpiresAt);
+    const renewal = typeof news.expiresAt === "string" ? null : nextRotationMs(news, scheduledToken(live));
     if (renewal !== null && renewal < expiresAt) {
         return undefined;
     }
@@ -128,23 +156,25 @@ export function expiryWarning(olds: Partial<ApiTokenState>, news: ScheduleInputs
         typeof news.expiresAt === "string"
             ? "a fixed expiresAt is not extended by rotation: set a later expiresAt, or use expiresInDays"
             : "no renewal is due before then: lower rotateAfterDays, or run pulumi up once it is due";
-    return `${label} expires in ${daysLeft.toFixed(1)} days (${olds.valueExpiresAt}); ${advice}`;
+    return `${label} expires in ${daysLeft.toFixed(1)} days (${valueExpiresAt}); ${advice}`;
 }
 
 /** The evidence after a renewal: one more, the newest first, at most HISTORY_LENGTH kept. */
-export function withRenewal(
-    olds: Partial<ApiTokenState>,
-    record: RotationRecord,
-): { rotationCount: number; rotationHistory: RotationRecord[] } {
+export function withRenewal(evidence: Evidence, record: RotationRecord): Evidence {
     return {
-        rotationCount: (olds.rotationCount ?? 0) + 1,
-        rotationHistory: [record, ...(olds.rotationHistory ?? [])].slice(0, HISTORY_LENGTH),
+        rotationCount: evidence.rotationCount + 1,
+        rotationHistory: [record, ...evidence.rotationHistory].slice(0, HISTORY_LENGTH),
     };
 }
 
 /** The evidence of a resource's first token. */
-export function firstEvidence(record: RotationRecord): { rotationCount: number; rotationHistory: RotationRecord[] } {
+export function firstEvidence(record: RotationRecord): Evidence {
     return { rotationCount: 0, rotationHistory: [record] };
+}
+
+/** What the schedule reads of a live token. */
+export function scheduledToken(live: LiveToken): ScheduledToken {
+    return { issuedAt: live.issuedAt, valueExpiresAt: live.info.expiresAt, issuedExpiresAt: live.issuedExpiresAt, adopted: live.adopted };
 }
 
 export function recordOf(token: { id: number; last4Digits: string }, issuedAt: number, cause: RotationCauseName): RotationRecord {

@@ -6,14 +6,16 @@ import { upgradeToVersion3 } from "./stateVersion3";
  * release reads every earlier version: a change of the outputs' shape bumps this, adds the upgrader
  * from the previous version below, and adds a golden state fixture (tests/fixtures/states).
  */
-export const STATE_VERSION = 3;
+export const STATE_VERSION = 4;
 
 /**
  * UPGRADERS[v] turns a state of version v into version v + 1. Version 0 is a state without
  * `stateVersion`, written before it existed; its shape is that of version 1. Version 2 adds the
  * rotation evidence (none is known for what came before) and how the previous token ends (a
  * version 1 previous token always came from a reset). Version 3 adds the expiry recorded at issue
- * (see stateVersion3.ts).
+ * (see stateVersion3.ts). Version 4 holds every previous token still valid as a list
+ * (`previousTokens`), so a second renewal within a grace keeps the first predecessor; the one
+ * previous token of version 3 becomes its only entry.
  */
 const UPGRADERS: ReadonlyArray<(state: Record<string, unknown>) => Record<string, unknown>> = [
     (state) => ({ ...state, stateVersion: 1 }),
@@ -26,6 +28,20 @@ const UPGRADERS: ReadonlyArray<(state: Record<string, unknown>) => Record<string
         stateVersion: 2,
     }),
     upgradeToVersion3,
+    (state) => ({
+        ...state,
+        previousTokens:
+            typeof state.previousTokenId === "number" && typeof state.previousTokenExpiresAt === "string"
+                ? [
+                      {
+                          tokenId: state.previousTokenId,
+                          expiresAt: state.previousTokenExpiresAt,
+                          retiredBy: state.previousTokenRetiredBy ?? "expiry",
+                      },
+                  ]
+                : [],
+        stateVersion: 4,
+    }),
 ];
 
 /** The stored outputs in the shape this release works with; refuses a state from a newer release. */

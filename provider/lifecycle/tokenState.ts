@@ -1,6 +1,8 @@
-import { ApiTokenInfo, ApiTokenInputs, ApiTokenState, IssuedApiToken, PreviousTokenRetirement, RotationRecord } from "../types";
-import { nextRotationMs } from "./schedule";
+import { ApiTokenInfo, ApiTokenInputs, ApiTokenState, IssuedApiToken, PreviousToken, RotationRecord } from "../types";
+import { nextRotationMs, scheduledToken } from "./schedule";
 import { STATE_VERSION } from "./stateVersion";
+
+export type { PreviousToken } from "../types";
 
 /** The live token: what the API said of it, its value, and when and with which expiry it was issued. */
 export interface LiveToken {
@@ -12,14 +14,8 @@ export interface LiveToken {
     issuedExpiresAt: string | null;
     /** A refresh found it deleted outside Pulumi while a previous token was still to be deleted. */
     gone?: boolean;
-}
-
-/** The previous token of a rotation, the end of its grace period, and how it ends. */
-export interface PreviousToken {
-    id: number;
-    expiresAt: string;
-    /** "expiry": reset, the API expires it; "delete": a new token took its place, the provider deletes it after the grace. */
-    retiredBy: PreviousTokenRetirement;
+    /** Taken over by id (adoptTokenId, import, get): it has no value by design until its first renewal. */
+    adopted?: boolean;
 }
 
 /** The rotation evidence carried from state to state. */
@@ -28,11 +24,15 @@ export interface Evidence {
     rotationHistory: RotationRecord[];
 }
 
-/** A stored state by its parts: the live token, the previous token, the evidence (the schedule is in the inputs). */
+/**
+ * A stored state by its parts: the live token, every previous token still held (oldest first), the
+ * evidence, and the inputs the state echoes (the declaration the live token was last settled with).
+ */
 export interface TokenParts {
     live: LiveToken;
-    previous?: PreviousToken;
+    previous: PreviousToken[];
     evidence: Evidence;
+    echoed: Partial<ApiTokenInputs>;
 }
 
 /** A token just issued by a create or reset, as the live token. */
@@ -40,26 +40,47 @@ export function issuedLive(issued: IssuedApiToken, now: number): LiveToken {
     return { info: issued, value: issued.token, issuedAt: now, issuedExpiresAt: issued.expiresAt };
 }
 
-/** The parts of a stored (upgraded) state. */
-export function partsOf(state: ApiTokenState): TokenParts {
+/** A token taken over by id: no value, its issue time unknown (the takeover's time stands for it). */
+export function adoptedLive(info: ApiTokenInfo, now: number): LiveToken {
+    return { info, value: "", issuedAt: now, issuedExpiresAt: info.expiresAt, adopted: true };
+}
+
+/** The parts of a stored (upgraded) state: the one place the flat outputs are read. */
+export function partsOf(state: Partial<ApiTokenState>): TokenParts {
+    const evidence = evidenceOf(state);
+    const adopted =
+        state.adoptTokenId !== undefined || evidence.rotationHistory.some((r) => r.cause === "adopted" && r.tokenId === state.tokenId);
     return {
         live: {
-            info: tokenInfoOf(state),
-            value: state.token,
-            issuedAt: Date.parse(state.issuedAt),
+            info: {
+                id: state.tokenId as number,
+                name: state.name as string,
+                last4Digits: state.last4Digits as string,
+                createdBy: state.createdBy as string,
+                expiresAt: state.valueExpiresAt ?? null,
+                resources: state.resources ?? [],
+            },
+            value: state.token ?? "",
+            issuedAt: state.issuedAt ? Date.parse(state.issuedAt) : NaN,
             issuedExpiresAt: state.issuedExpiresAt ?? null,
             gone: state.tokenGone === true ? true : undefined,
+            adopted: adopted ? true : undefined,
         },
-        previous: previousOf(state),
-        evidence: evidenceOf(state),
+        previous: (state.previousTokens ?? []).map((p) => ({ ...p })),
+        evidence,
+        echoed: inputsOf(state),
     };
 }
 
+/** Every output, none forgotten: a field of ApiTokenState left out here fails to compile. */
+type EveryOutput = { [K in keyof Required<ApiTokenState>]: Required<ApiTokenState>[K] | undefined };
+
 /** The outputs recorded for a live token: every input echoed, plus what the API said and the evidence. */
-export function stateFor(inputs: ApiTokenInputs, parts: TokenParts): ApiTokenState {
+export function stateFor(inputs: ApiTokenInputs, parts: Omit<TokenParts, "echoed">): ApiTokenState {
     const { live, previous, evidence } = parts;
-    const nextRotation = nextRotationMs(inputs, live.issuedAt, live.info.expiresAt);
-    return compact({
+    const nextRotation = nextRotationMs(inputs, scheduledToken(live));
+    const newest = previous[previous.length - 1];
+    const outputs: EveryOutput = {
         name: inputs.name,
         accountId: inputs.accountId,
         resources: inputs.resources ?? live.info.resources,
@@ -76,35 +97,19 @@ export function stateFor(inputs: ApiTokenInputs, parts: TokenParts): ApiTokenSta
         valueExpiresAt: live.info.expiresAt,
         issuedExpiresAt: live.issuedExpiresAt,
         tokenGone: live.gone === true ? true : undefined,
-        previousTokenId: previous?.id,
-        previousTokenExpiresAt: previous?.expiresAt,
-        previousTokenRetiredBy: previous?.retiredBy,
+        previousTokens: previous,
+        previousTokenId: newest?.tokenId,
+        previousTokenExpiresAt: newest?.expiresAt,
+        previousTokenRetiredBy: newest?.retiredBy,
         rotationCount: evidence.rotationCount,
         nextRotationAt: nextRotation === null ? null : new Date(nextRotation).toISOString(),
         rotationHistory: evidence.rotationHistory,
         stateVersion: STATE_VERSION,
-    }) as unknown as ApiTokenState;
-}
-
-/** The live token a state describes, as the API would list it. */
-export function tokenInfoOf(state: ApiTokenState): ApiTokenInfo {
-    return {
-        id: state.tokenId,
-        name: state.name,
-        last4Digits: state.last4Digits,
-        createdBy: state.createdBy,
-        expiresAt: state.valueExpiresAt ?? null,
-        resources: state.resources,
     };
+    return compact(outputs);
 }
 
-export function previousOf(state: Partial<ApiTokenState>): PreviousToken | undefined {
-    return state.previousTokenId !== undefined && state.previousTokenExpiresAt !== undefined
-        ? { id: state.previousTokenId, expiresAt: state.previousTokenExpiresAt, retiredBy: state.previousTokenRetiredBy ?? "expiry" }
-        : undefined;
-}
-
-export function evidenceOf(state: Partial<ApiTokenState>): Evidence {
+function evidenceOf(state: Partial<ApiTokenState>): Evidence {
     return { rotationCount: state.rotationCount ?? 0, rotationHistory: state.rotationHistory ?? [] };
 }
 
@@ -123,8 +128,8 @@ export function inputsOf(state: Partial<ApiTokenState>): Partial<ApiTokenInputs>
 }
 
 /** Drops undefined fields: property maps on the wire cannot hold them. */
-export function compact<T extends object>(value: T): Record<string, unknown> {
-    return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined));
+export function compact<T extends object>(value: { [K in keyof T]: T[K] | undefined }): T {
+    return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }
 
 /** How lines about a resource name it: the Pulumi resource first, since the CLI shows them without a URN. */

@@ -1,6 +1,6 @@
 import { ACCESS_LEVELS, ApiTokenInputs, ApiTokenPermission, RESOURCE_TYPES } from "../types";
 import { defaultRotateAfterDays } from "./schedule";
-import { isCalendarDateTime, isUnknown, permissionKey } from "./values";
+import { addCalendarYears, isCalendarDateTime, isUnknown, permissionKey } from "./values";
 
 export { isUnknown, UNKNOWN_VALUE } from "./values";
 
@@ -29,7 +29,6 @@ export const MAX_ROTATE_AFTER_DAYS = 36_500;
 export const MAX_EXPIRES_IN_DAYS = 1_826;
 export const MAX_EXPIRY_YEARS = 5;
 export const MAX_PERMISSIONS = 100;
-const DAY_MS = 86_400_000;
 
 export interface CheckFailure {
     property: string;
@@ -212,8 +211,11 @@ function checkExpiresAt(value: unknown, now: number, fail: (property: string, re
         );
     } else if (time <= now) {
         fail("expiresAt", `must be in the future, got ${String(value)}`);
-    } else if (time > now + MAX_EXPIRY_YEARS * 365.25 * DAY_MS) {
-        fail("expiresAt", `must be at most ${MAX_EXPIRY_YEARS} years ahead, got ${String(value)}`);
+    } else if (time > addCalendarYears(now, MAX_EXPIRY_YEARS)) {
+        fail(
+            "expiresAt",
+            `must be at most ${MAX_EXPIRY_YEARS} calendar years ahead (by ${new Date(addCalendarYears(now, MAX_EXPIRY_YEARS)).toISOString()}), got ${String(value)}`,
+        );
     }
 }
 

@@ -29,6 +29,13 @@ export function sameInstant(a: unknown, b: unknown): boolean {
     return x === null || y === null ? x === y : Math.abs(x - y) < 1_000;
 }
 
+/** The same moment `years` calendar years later, as the API counts its five-year limit (29 February rolls to 1 March). */
+export function addCalendarYears(ms: number, years: number): number {
+    const date = new Date(ms);
+    date.setUTCFullYear(date.getUTCFullYear() + years);
+    return date.getTime();
+}
+
 /** Milliseconds of an instant, or null for never (absent, null, or not a date). */
 export function instantOf(value: unknown): number | null {
     const ms = typeof value === "string" ? Date.parse(value) : NaN;

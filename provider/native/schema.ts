@@ -19,6 +19,7 @@ type Property = Record<string, unknown> & { description: string };
 
 const PERMISSION_TYPE = "mailtrap:index:ApiTokenPermission";
 const ROTATION_RECORD_TYPE = "mailtrap:index:RotationRecord";
+const PREVIOUS_TOKEN_TYPE = "mailtrap:index:PreviousToken";
 const TOKEN_INFO_TYPE = "mailtrap:index:ApiTokenInfo";
 const RESOURCE_TYPE_ENUM = "mailtrap:index:ResourceType";
 const ACCESS_LEVEL_ENUM = "mailtrap:index:AccessLevel";
@@ -133,6 +134,12 @@ const OUTPUTS: Record<(typeof API_TOKEN_OUTPUT_NAMES)[number], Property> = {
         description:
             "True only when a refresh found the live token deleted while a previous token was still to be deleted: the next update issues a new token and deletes the previous one.",
     },
+    previousTokens: {
+        type: "array",
+        items: ref(PREVIOUS_TOKEN_TYPE),
+        description:
+            "Every token a renewal replaced that is still valid, oldest first: each stays until its grace ends, however many renewals follow; destroy deletes those still valid.",
+    },
     previousTokenId: { type: "integer", description: "After a rotation: the replaced token, still valid during its grace period." },
     previousTokenExpiresAt: { type: "string", description: "After a rotation: when the replaced token stops working (ISO 8601)." },
     previousTokenRetiredBy: {
@@ -242,6 +249,20 @@ export function packageSchema(version: string): Record<string, unknown> {
                     },
                 },
                 required: ["tokenId", "last4Digits", "issuedAt", "cause"],
+            },
+            [PREVIOUS_TOKEN_TYPE]: {
+                type: "object",
+                description: "A token a renewal replaced that is still valid.",
+                properties: {
+                    tokenId: { type: "integer", description: "The token's id." },
+                    expiresAt: { type: "string", description: "The end of its grace (ISO 8601)." },
+                    retiredBy: {
+                        ...ref(RETIREMENT_ENUM),
+                        description:
+                            'How it ends: "expiry" (reset: the API expires it) or "delete" (the provider deletes it after its grace).',
+                    },
+                },
+                required: ["tokenId", "expiresAt", "retiredBy"],
             },
             [TOKEN_INFO_TYPE]: {
                 type: "object",

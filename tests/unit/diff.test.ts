@@ -1,5 +1,6 @@
 import { diffApiToken } from "../../provider/lifecycle/diff";
 import { rotationCause } from "../../provider/lifecycle/renewalCause";
+import { partsOf } from "../../provider/lifecycle/tokenState";
 import { ApiTokenState } from "../../provider/types";
 import { UNKNOWN_VALUE } from "../../provider/lifecycle/validation";
 
@@ -51,7 +52,7 @@ function news(overrides: Record<string, unknown> = {}): Record<string, unknown> 
 describe("diffApiToken", () => {
     describe("no change", () => {
         it("reports no change when the inputs match the outputs", () => {
-            expect(diffApiToken(olds(), news(), NOW)).toMatchObject({ changes: false, replaces: [], notices: [], retiresPrevious: false });
+            expect(diffApiToken(olds(), news(), NOW)).toMatchObject({ changes: false, replaces: [], notices: [], retiresPrevious: [] });
         });
 
         it("reports no change when rotate is unchanged", () => {
@@ -192,7 +193,7 @@ describe("diffApiToken", () => {
     describe("rotateAfterDays", () => {
         it("reports no change for a token younger than rotateAfterDays", () => {
             const diff = diffApiToken(olds({ rotateAfterDays: 30 }), news({ rotateAfterDays: 30 }), daysAfterIssue(10));
-            expect(diff).toMatchObject({ changes: false, replaces: [], notices: [], retiresPrevious: false });
+            expect(diff).toMatchObject({ changes: false, replaces: [], notices: [], retiresPrevious: [] });
         });
 
         it("rotates a token older than rotateAfterDays, as an update", () => {
@@ -412,16 +413,16 @@ describe("a token recorded without a value (a create that did not finish)", () =
 
 describe("rotationCause", () => {
     it("is undefined when nothing calls for a rotation", () => {
-        expect(rotationCause(olds({ rotateAfterDays: 30 }), news({ rotateAfterDays: 30 }), NOW)).toBeUndefined();
+        expect(rotationCause(partsOf(olds({ rotateAfterDays: 30 })), news({ rotateAfterDays: 30 }), NOW)).toBeUndefined();
     });
 
     it("prefers a trigger change over age", () => {
-        const cause = rotationCause(olds({ rotate: "v1" }), news({ rotate: "v2", rotateAfterDays: 30 }), daysAfterIssue(40));
+        const cause = rotationCause(partsOf(olds({ rotate: "v1" })), news({ rotate: "v2", rotateAfterDays: 30 }), daysAfterIssue(40));
         expect(cause).toEqual({ kind: "trigger" });
     });
 
     it("reports the age in days and the limit", () => {
-        const cause = rotationCause(olds(), news({ rotateAfterDays: 7 }), daysAfterIssue(7.5));
+        const cause = rotationCause(partsOf(olds()), news({ rotateAfterDays: 7 }), daysAfterIssue(7.5));
         expect(cause).toEqual({ kind: "age", ageDays: 7.5, rotateAfterDays: 7 });
     });
 });

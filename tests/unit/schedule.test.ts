@@ -4,9 +4,10 @@ import {
     expiryForNewToken,
     expiryWarning,
     nextRotationMs,
-    retirementDue,
+    retirementsDue,
     withRenewal,
 } from "../../provider/lifecycle/schedule";
+import { partsOf } from "../../provider/lifecycle/tokenState";
 import { checkApiTokenInputs } from "../../provider/lifecycle/validation";
 import { ApiTokenState, RotationRecord } from "../../provider/types";
 
@@ -44,25 +45,36 @@ describe("the renewal window", () => {
     it.each([
         [90, 75],
         [30, 25],
-        [6, 5],
-        [5, 4],
-        [1, 0],
+        [7, 6],
+        [6, 3],
+        [5, 2.5],
+        [2, 1],
+        [1, 0.5],
         [1826, 1522],
-    ])("defaults rotateAfterDays for expiresInDays %i to %i (a sixth less, at least a day)", (lifetime, expected) => {
-        expect(defaultRotateAfterDays(lifetime)).toBe(expected);
-    });
+    ])(
+        "defaults rotateAfterDays for expiresInDays %i to %p (a sixth less, at least a day; half of a lifetime under a week)",
+        (lifetime, expected) => {
+            expect(defaultRotateAfterDays(lifetime)).toBe(expected);
+        },
+    );
 
     it("renews a 90-day token 75 days after issue", () => {
-        expect(nextRotationMs({ expiresInDays: 90 }, T0, iso(at(90)))).toBe(at(75));
+        expect(nextRotationMs({ expiresInDays: 90 }, { issuedAt: T0, valueExpiresAt: iso(at(90)) })).toBe(at(75));
     });
 
     it("renews an adopted token that expires sooner than its age suggests, the same window before its expiry", () => {
-        expect(nextRotationMs({ expiresInDays: 90 }, T0, iso(at(30)))).toBe(at(15));
+        expect(nextRotationMs({ expiresInDays: 90 }, { issuedAt: T0, valueExpiresAt: iso(at(30)), adopted: true })).toBe(at(15));
+    });
+
+    it("keeps a live token's own schedule when expiresInDays is raised: the new lifetime applies at the next renewal", () => {
+        const issued90 = { issuedAt: T0, valueExpiresAt: iso(at(90)), issuedExpiresAt: iso(at(90)) };
+        expect(nextRotationMs({ expiresInDays: 180 }, issued90)).toBe(at(75));
+        expect(nextRotationMs({ expiresInDays: 180, rotateAfterDays: 60 }, issued90)).toBe(at(60));
     });
 
     it("has no next rotation without a schedule", () => {
-        expect(nextRotationMs({}, T0, null)).toBeNull();
-        expect(nextRotationMs({ expiresAt: iso(at(100)) }, T0, iso(at(100)))).toBeNull();
+        expect(nextRotationMs({}, { issuedAt: T0, valueExpiresAt: null })).toBeNull();
+        expect(nextRotationMs({ expiresAt: iso(at(100)) }, { issuedAt: T0, valueExpiresAt: iso(at(100)) })).toBeNull();
     });
 
     it("issues a rolling token expiring expiresInDays after now, and a fixed one at its expiresAt", () => {
@@ -95,7 +107,7 @@ describe("a 90-day rolling token in preview", () => {
         const diff = diffApiToken(rolling(), { ...news, expiresInDays: 120 }, at(10));
         expect(diff.changes).toBe(false);
         expect(diff.notices).toEqual([
-            'mailtrap: ApiToken "ci-sending" (Mailtrap token "ci" 40001): expiresInDays changed from 90 to 120; the new lifetime applies at the next renewal',
+            `mailtrap: ApiToken "ci-sending" (Mailtrap token "ci" 40001): expiresInDays changed from 90 to 120; the new lifetime applies at the next renewal, due ${iso(at(75))}`,
         ]);
     });
 
@@ -108,39 +120,41 @@ describe("a 90-day rolling token in preview", () => {
     });
 
     it("retires a renewed predecessor at the first update after its grace, saying so", () => {
-        const olds = rolling({ previousTokenId: 40000, previousTokenExpiresAt: iso(at(0.5)), previousTokenRetiredBy: "delete" });
-        expect(retirementDue(olds, at(0.4))).toBe(false);
+        const olds = rolling({ previousTokens: [{ tokenId: 40000, expiresAt: iso(at(0.5)), retiredBy: "delete" }] });
+        expect(retirementsDue(partsOf(olds).previous, at(0.4))).toEqual([]);
         const diff = diffApiToken(olds, news, at(1));
-        expect(diff).toMatchObject({ changes: true, replaces: [], retiresPrevious: true });
+        expect(diff).toMatchObject({ changes: true, replaces: [], retiresPrevious: [40000] });
         expect(diff.notices).toEqual([
             'mailtrap: ApiToken "ci-sending" (Mailtrap token "ci" 40001) retires previous token 40000, grace ended: it is deleted',
         ]);
     });
 
     it("never retires a reset's predecessor: the API expires it", () => {
-        const olds = rolling({ previousTokenId: 40000, previousTokenExpiresAt: iso(at(0.5)), previousTokenRetiredBy: "expiry" });
-        expect(retirementDue(olds, at(1))).toBe(false);
+        const olds = rolling({ previousTokens: [{ tokenId: 40000, expiresAt: iso(at(0.5)), retiredBy: "expiry" }] });
+        expect(retirementsDue(partsOf(olds).previous, at(1))).toEqual([]);
     });
 });
 
 describe("the expiry warning", () => {
     it("names a token with a fixed expiresAt within 14 days", () => {
         const olds = rolling({ expiresInDays: undefined, expiresAt: iso(at(20)), valueExpiresAt: iso(at(20)) });
-        expect(expiryWarning(olds, { expiresAt: iso(at(20)) }, at(10), "ApiToken x")).toBe(
+        expect(expiryWarning(partsOf(olds).live, { expiresAt: iso(at(20)) }, at(10), "ApiToken x")).toBe(
             `ApiToken x expires in 10.0 days (${iso(at(20))}); a fixed expiresAt is not extended by rotation: set a later expiresAt, or use expiresInDays`,
         );
-        expect(expiryWarning(olds, { expiresAt: iso(at(20)) }, at(5), "ApiToken x")).toBeUndefined();
+        expect(expiryWarning(partsOf(olds).live, { expiresAt: iso(at(20)) }, at(5), "ApiToken x")).toBeUndefined();
     });
 
     it("names a rolling token whose rotateAfterDays falls after its expiry", () => {
         const olds = rolling({ adoptTokenId: 1, valueExpiresAt: iso(at(20)) });
-        expect(expiryWarning(olds, { expiresInDays: 90, rotateAfterDays: 89 }, at(10), "ApiToken x")).toBeUndefined();
+        expect(expiryWarning(partsOf(olds).live, { expiresInDays: 90, rotateAfterDays: 89 }, at(10), "ApiToken x")).toBeUndefined();
         const late = rolling({ valueExpiresAt: iso(at(20)) });
-        expect(nextRotationMs({ expiresInDays: 90, rotateAfterDays: 89 }, T0, late.valueExpiresAt)).toBeLessThan(at(20));
+        expect(
+            nextRotationMs({ expiresInDays: 90, rotateAfterDays: 89 }, { issuedAt: T0, valueExpiresAt: late.valueExpiresAt }),
+        ).toBeLessThan(at(20));
     });
 
     it("is silent for a rolling token renewed on schedule", () => {
-        expect(expiryWarning(rolling(), { expiresInDays: 90 }, at(80), "ApiToken x")).toBeUndefined();
+        expect(expiryWarning(partsOf(rolling()).live, { expiresInDays: 90 }, at(80), "ApiToken x")).toBeUndefined();
     });
 });
 

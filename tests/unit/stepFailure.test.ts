@@ -35,13 +35,14 @@ const ISSUED: ApiTokenState = {
     issuedAt: "2031-03-01T09:00:00.000Z",
     valueExpiresAt: null,
     issuedExpiresAt: null,
+    previousTokens: [{ tokenId: 1002, expiresAt: "2031-03-01T21:00:00.000Z", retiredBy: "delete" }],
     previousTokenId: 1002,
     previousTokenExpiresAt: "2031-03-01T21:00:00.000Z",
     previousTokenRetiredBy: "delete",
     rotationCount: 1,
     nextRotationAt: null,
     rotationHistory: [{ tokenId: 1005, last4Digits: "1005", issuedAt: "2031-03-01T09:00:00.000Z", cause: "trigger" }],
-    stateVersion: 3,
+    stateVersion: 4,
 };
 
 /** The olds of the update: the state before the step (token 1002), as the engine sends it. */
@@ -51,6 +52,7 @@ const OLDS = {
     tokenId: 1002,
     token: "f37570698f2597b4f5be5c938d671002",
     last4Digits: "1002",
+    previousTokens: [],
     previousTokenId: undefined,
     previousTokenExpiresAt: undefined,
     previousTokenRetiredBy: undefined,

@@ -45,7 +45,14 @@ describe("checkApiTokenInputs", () => {
         it("rejects a time more than 5 years ahead, saying the limit", () => {
             const failures = failuresFor({ expiresAt: iso(NOW + 5 * 366 * DAY_MS) });
             expect(propertiesOf(failures)).toEqual(["expiresAt"]);
-            expect(reasonFor(failures, "expiresAt")).toMatch(/at most 5 years ahead/);
+            expect(reasonFor(failures, "expiresAt")).toMatch(/at most 5 calendar years ahead/);
+        });
+
+        it("rejects a time within 5 × 365.25 days but past five calendar years, as the API counts them", () => {
+            const fiveCalendarYears = Date.UTC(new Date(NOW).getUTCFullYear() + 5, new Date(NOW).getUTCMonth(), new Date(NOW).getUTCDate());
+            const failures = failuresFor({ expiresAt: iso(fiveCalendarYears + 6 * 3_600_000) });
+            expect(fiveCalendarYears + 6 * 3_600_000).toBeLessThanOrEqual(NOW + 5 * 365.25 * DAY_MS);
+            expect(reasonFor(failures, "expiresAt")).toMatch(/at most 5 calendar years ahead/);
         });
 
         it("accepts a time just under 5 years ahead", () => {
