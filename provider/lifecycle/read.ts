@@ -25,7 +25,7 @@ export async function readApiToken(
         live = await ctx.client.getToken(accountId, tokenId);
     } catch (error) {
         if (error instanceof MailtrapApiError && error.isNotFound) {
-            return known && previousToDelete(props) ? keptWithLiveTokenGone(id, props) : undefined;
+            return known && holdsValidPrevious(props, ctx.now) ? keptWithLiveTokenGone(id, props) : undefined;
         }
         throw error;
     }
@@ -63,15 +63,18 @@ export async function readApiToken(
     return { id, state: compact<ApiTokenState>(state), inputs: compact(inputsOf(props)) };
 }
 
-/** A previous token the provider must still delete: a new token took its place and it stays valid until deleted. */
-function previousToDelete(props: Partial<ApiTokenState>): boolean {
-    return partsOf(props).previous.some((p) => p.retiredBy === "delete");
+/**
+ * A previous token still valid: one the provider must delete (a new token took its place), or a
+ * reset token in its grace. The state never drops a token while it is valid.
+ */
+function holdsValidPrevious(props: Partial<ApiTokenState>, now: number): boolean {
+    return partsOf(props).previous.some((p) => p.retiredBy === "delete" || Date.parse(p.expiresAt) > now);
 }
 
 /**
- * The live token is gone but the state still holds a previous token to delete: dropping the resource
- * would leave that token live and unseen, so the resource stays with its live token marked gone; the
- * next `up` issues a new one and deletes the previous, and destroy deletes it.
+ * The live token is gone but the state still holds a previous token that is valid: dropping the
+ * resource would drop that token from the state while it works, so the resource stays with its live
+ * token marked gone; the next `up` issues a new one, and each previous token ends as it would have.
  */
 function keptWithLiveTokenGone(
     id: string,

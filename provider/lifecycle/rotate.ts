@@ -8,7 +8,7 @@ import { FinalStep, Move, nextMove, oldTokenEnd, Outcome, Probe, readOldToken, R
 import { recordOf, retirementsDue, withRenewal } from "./schedule";
 import { StepFailedAfterIssue } from "./stepFailure";
 import { aboutResource, describeResource, issuedLive, LiveToken, partsOf, stateFor, TokenParts } from "./tokenState";
-import { sameInstant, samePermissions } from "./values";
+import { samePermissions } from "./values";
 
 /**
  * An update: deletes the previous tokens whose grace has ended, then renews the live token's value
@@ -20,23 +20,37 @@ import { sameInstant, samePermissions } from "./values";
 export async function rotateApiToken(ctx: OperationContext, stored: ApiTokenState, inputs: ApiTokenInputs): Promise<ApiTokenState> {
     const parts = partsOf(stored);
     const label = describeResource(inputs.__resourceName, parts.echoed.name ?? inputs.name, parts.live.info.id);
-    const previous = await retire(ctx, inputs.accountId, parts.previous, label);
+    const unfinished: string[] = [];
+    const previous = await retire(ctx, inputs.accountId, parts.previous, unfinished);
     const cause = rotationCause(parts, inputs as unknown as Record<string, unknown>, ctx.now);
+    let state: ApiTokenState;
     if (!cause) {
-        return stateFor(inputs, { ...parts, previous });
+        state = stateFor(inputs, { ...parts, previous });
+    } else {
+        const renewal = new Renewal(ctx, inputs, { ...parts, previous }, label, unfinished);
+        const { live, previous: after } = await renewal.run({ cause, sentAt: ctx.now, live: parts.live });
+        const evidence = withRenewal(parts.evidence, recordOf(live.info, ctx.now, CAUSE_NAMES[cause.kind]));
+        noteHolder(inputs, inputs.accountId, [live.info.id, ...after.map((p) => p.tokenId)]);
+        state = stateFor(inputs, { live, previous: after, evidence });
     }
-    const renewal = new Renewal(ctx, inputs, { ...parts, previous }, label);
-    const { live, previous: after } = await renewal.run({ cause, sentAt: ctx.now, live: parts.live });
-    const evidence = withRenewal(parts.evidence, recordOf(live.info, ctx.now, CAUSE_NAMES[cause.kind]));
-    noteHolder(inputs, inputs.accountId, [live.info.id, ...after.map((p) => p.tokenId)]);
-    return stateFor(inputs, { live, previous: after, evidence });
+    if (unfinished.length > 0) {
+        // The state holds every token still to delete; the update reports that it did not finish, and the next one deletes them.
+        throw new StepFailedAfterIssue(
+            aboutResource(
+                label,
+                `${unfinished.join("; ")}: the stack keeps ${unfinished.length > 1 ? "them" : "it"} and the next pulumi up deletes ${unfinished.length > 1 ? "them" : "it"}`,
+            ),
+            state,
+        );
+    }
+    return state;
 }
 
 /**
  * The previous tokens that stay: those whose grace has ended are deleted (a failed delete keeps the
  * token, to be deleted at the next update), and those the API expired by itself are let go.
  */
-async function retire(ctx: OperationContext, accountId: number, previous: PreviousToken[], label: string): Promise<PreviousToken[]> {
+async function retire(ctx: OperationContext, accountId: number, previous: PreviousToken[], unfinished: string[]): Promise<PreviousToken[]> {
     const due = new Set(retirementsDue(previous, ctx.now));
     const kept: PreviousToken[] = [];
     for (const token of previous) {
@@ -44,9 +58,7 @@ async function retire(ctx: OperationContext, accountId: number, previous: Previo
             try {
                 await deleteHeldToken(ctx, accountId, token.tokenId);
             } catch (error) {
-                ctx.notify(
-                    aboutResource(label, `${(error as Error).message}; previous token ${token.tokenId} is deleted at the next pulumi up`),
-                );
+                unfinished.push(`deleting previous token ${token.tokenId} failed (${(error as Error).message})`);
                 kept.push(token);
             }
         } else if (token.retiredBy === "delete" || Date.parse(token.expiresAt) > ctx.now) {
@@ -80,6 +92,8 @@ class Renewal {
         private readonly inputs: ApiTokenInputs,
         private readonly parts: Omit<TokenParts, "echoed">,
         private readonly label: string,
+        /** Deletes that failed: the tokens stay in the state and the update fails after recording it. */
+        private readonly unfinished: string[],
     ) {
         this.request = requestFor(inputs, ctx.now);
     }
@@ -108,7 +122,7 @@ class Renewal {
                 return { ...facts, oldToken: { reading: readOldToken(facts.live, current, facts.sentAt), info: current } };
             }
             case "list-successors":
-                return { ...facts, successors: await this.successorsOf(tokenId, this.watermark(tokenId), this.request.expiresAt) };
+                return { ...facts, successors: await this.successorsOf(tokenId, this.watermark(tokenId)) };
         }
     }
 
@@ -154,9 +168,7 @@ class Renewal {
                 try {
                     await deleteHeldToken(this.ctx, this.inputs.accountId, old.id);
                 } catch (error) {
-                    this.say(
-                        `${(error as Error).message}; expired token ${old.id} stays in the stack and is deleted at the next pulumi up`,
-                    );
+                    this.unfinished.push(`deleting expired token ${old.id} failed (${(error as Error).message})`);
                     previous.push({
                         tokenId: old.id,
                         expiresAt: old.expiresAt ?? new Date(this.ctx.now).toISOString(),
@@ -179,7 +191,7 @@ class Renewal {
                 await this.create(facts, unasked);
                 return;
             case "name-outside-successors": {
-                const successors = await this.successorsOf(old.id, old.id, undefined).catch(() => undefined);
+                const successors = await this.successorsOf(old.id, old.id).catch(() => undefined);
                 const named =
                     successors === undefined
                         ? "listing the account to name its successor failed"
@@ -190,9 +202,7 @@ class Renewal {
                 return;
             }
             case "name-unproven-successors": {
-                const candidates =
-                    facts.successors ??
-                    (await this.successorsOf(old.id, this.watermark(old.id), this.request.expiresAt).catch(() => undefined));
+                const candidates = facts.successors ?? (await this.successorsOf(old.id, this.watermark(old.id)).catch(() => undefined));
                 const named =
                     candidates === undefined
                         ? `listing the account to name it failed: look for tokens named ${JSON.stringify(this.inputs.name)} above id ${old.id}`
@@ -247,7 +257,7 @@ class Renewal {
         try {
             await deleteHeldToken(this.ctx, this.inputs.accountId, tokenId);
         } catch (error) {
-            this.say(`${(error as Error).message}; token ${tokenId} stays in the stack and is deleted at the next pulumi up`);
+            this.unfinished.push(`deleting token ${tokenId} failed (${(error as Error).message})`);
             this.extraPrevious.push({ tokenId, expiresAt: deleteAfter, retiredBy: "delete" });
         }
     }
@@ -289,20 +299,17 @@ class Renewal {
     }
 
     /**
-     * Tokens that could be a reset token's successor: same name and permissions, a later id, not held
-     * by any resource, and, when the reset's stated expiry is known, that expiry (to the second).
+     * Tokens that could be a reset token's successor: a reset keeps name and permissions, and ids only
+     * grow, so every token above `after` with the same name and permissions that no resource holds.
+     * The expiry proves nothing (another stack may have asked for the same one), so it is not read:
+     * when the reset is known to be this update's, exactly one such token is its successor; more
+     * than one, and nothing tells which.
      */
-    private async successorsOf(tokenId: number, after: number, expiry: string | null | undefined): Promise<ApiTokenInfo[]> {
+    private async successorsOf(tokenId: number, after: number): Promise<ApiTokenInfo[]> {
         const tokens = await this.ctx.client.listTokens(this.inputs.accountId);
         const old = this.parts.live.info;
         return tokens.filter(
-            (t) =>
-                t.id > after &&
-                t.id !== tokenId &&
-                !isHeld(t.id) &&
-                t.name === old.name &&
-                (expiry === undefined || sameInstant(t.expiresAt, expiry)) &&
-                samePermissions(t.resources, old.resources),
+            (t) => t.id > after && t.id !== tokenId && !isHeld(t.id) && t.name === old.name && samePermissions(t.resources, old.resources),
         );
     }
 
