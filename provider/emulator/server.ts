@@ -34,15 +34,25 @@ export type {
     CreateTokenInput,
     EmulatorOptions,
     EmulatorPermission,
+    EmulatorResourceType,
     EmulatorToken,
     Fault,
     FaultRule,
     PermissionAnswers,
     RateLimit,
     RequestLogEntry,
+    ResourceTypeNames,
     TokenPatch,
 } from "./types";
-export { API_MODELS, DEFAULT_ACCOUNT_ID, DEFAULT_RATE_LIMIT, EmulatorError, MAX_BODY_BYTES } from "./types";
+export {
+    API_MODELS,
+    DEFAULT_ACCOUNT_ID,
+    DEFAULT_RATE_LIMIT,
+    EMULATOR_RESOURCE_TYPES,
+    EmulatorError,
+    MAX_BODY_BYTES,
+    RESOURCE_TYPE_NAMES,
+} from "./types";
 
 export class MailtrapEmulator {
     readonly accountId: number;

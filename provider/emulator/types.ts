@@ -11,7 +11,14 @@ export type AccessLevel = 10 | 100;
  */
 export type EmulatorResourceType = "account" | "project" | "inbox" | "sending_domain" | "sandbox" | "domain";
 
-export const EMULATOR_RESOURCE_TYPES: readonly EmulatorResourceType[] = ["account", "project", "inbox", "sending_domain", "sandbox", "domain"];
+export const EMULATOR_RESOURCE_TYPES: readonly EmulatorResourceType[] = [
+    "account",
+    "project",
+    "inbox",
+    "sending_domain",
+    "sandbox",
+    "domain",
+];
 
 /**
  * How answers spell the kinds: "as-sent" as the token's permissions were given; "renamed" as the
