@@ -10,6 +10,10 @@
  *   declares no request body takes none;
  * - named allowances: where the description and the vendor's newer clients disagree, the
  *   difference each scenario may show, as a patch of the description citing its evidence.
+ *
+ * Not an allowance: the description marks `expires_at` with `nullable: true`, OpenAPI 3.0's keyword
+ * (3.1 spells it `type: [string, "null"]`). Ajv honours it, as the description's text means it
+ * ("null if the token does not expire").
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -36,6 +40,7 @@ export const PROVIDER_OPERATIONS = {
     resetApiToken: ["post", "/api/api_tokens/{id}/reset"],
 } as const;
 
+/** The description as plain data, patched by path. */
 type Doc = any;
 
 const NULLABLE_INSTANT = { type: ["string", "null"], format: "date-time" };
