@@ -15,8 +15,8 @@ export interface ApiTokenPermission {
     resourceType: ResourceType;
     /** The id of that object (the account id for `account`). */
     resourceId: number | string;
-    /** `viewer` or `admin`. */
-    accessLevel: AccessLevel;
+    /** `viewer` or `admin`; in an answer, the API's number for a level without a name (e.g. 50). */
+    accessLevel: AccessLevel | number;
 }
 
 /** A token as the API describes it: everything but the value, which is shown only once. */

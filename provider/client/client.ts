@@ -86,21 +86,28 @@ export class MailtrapClient {
         });
     }
 
-    async listTokens(accountId: number): Promise<ApiTokenInfo[]> {
-        const body = await this.send<WireApiToken[]>(`list API tokens of account ${accountId}`, "GET", tokensPath(accountId));
+    /**
+     * Every method takes the account: a number uses the account-scoped routes
+     * (`/api/accounts/{id}/api_tokens…`, as the npm and Python clients do), undefined the
+     * account-less ones (`/api/api_tokens…`, the vendor's description, Go client and Terraform
+     * provider), where the account is the credential's own.
+     */
+    async listTokens(accountId: number | undefined): Promise<ApiTokenInfo[]> {
+        const operation = accountId === undefined ? "list API tokens" : `list API tokens of account ${accountId}`;
+        const body = await this.send<WireApiToken[]>(operation, "GET", tokensPath(accountId));
         if (!Array.isArray(body)) {
-            throw this.malformed(`list API tokens of account ${accountId}`, "expected a JSON array");
+            throw this.malformed(operation, "expected a JSON array");
         }
         return body.map(fromWireToken);
     }
 
-    async getToken(accountId: number, tokenId: number): Promise<ApiTokenInfo> {
-        const operation = `get API token ${tokenId} in account ${accountId}`;
+    async getToken(accountId: number | undefined, tokenId: number): Promise<ApiTokenInfo> {
+        const operation = `get API token ${tokenId}${inAccount(accountId)}`;
         return fromWireToken(this.expectToken(operation, await this.send(operation, "GET", tokenPath(accountId, tokenId))));
     }
 
-    async createToken(accountId: number, request: CreateApiTokenRequest): Promise<IssuedApiToken> {
-        const operation = `create API token "${request.name}" in account ${accountId}`;
+    async createToken(accountId: number | undefined, request: CreateApiTokenRequest): Promise<IssuedApiToken> {
+        const operation = `create API token "${request.name}"${inAccount(accountId)}`;
         const body = {
             name: request.name,
             resources: request.resources.map(toWirePermission),
@@ -109,16 +116,16 @@ export class MailtrapClient {
         return this.issued(operation, await this.send(operation, "POST", tokensPath(accountId), body));
     }
 
-    async deleteToken(accountId: number, tokenId: number): Promise<void> {
-        await this.send(`delete API token ${tokenId} in account ${accountId}`, "DELETE", tokenPath(accountId, tokenId));
+    async deleteToken(accountId: number | undefined, tokenId: number): Promise<void> {
+        await this.send(`delete API token ${tokenId}${inAccount(accountId)}`, "DELETE", tokenPath(accountId, tokenId));
     }
 
     /**
      * Expires the token after the API's grace period and returns its successor, with the new value.
      * The successor's expiry is always stated: today's API gives a reset without one a one-year expiry.
      */
-    async resetToken(accountId: number, tokenId: number, expiresAt: string | null): Promise<IssuedApiToken> {
-        const operation = `reset API token ${tokenId} in account ${accountId}`;
+    async resetToken(accountId: number | undefined, tokenId: number, expiresAt: string | null): Promise<IssuedApiToken> {
+        const operation = `reset API token ${tokenId}${inAccount(accountId)}`;
         const body = { expires_at: wireInstant(expiresAt) };
         return this.issued(operation, await this.send(operation, "POST", `${tokenPath(accountId, tokenId)}/reset`, body));
     }
@@ -240,10 +247,15 @@ function wireInstant(instant: string | null): string | null {
     return instant === null ? null : new Date(instant).toISOString();
 }
 
-function tokensPath(accountId: number): string {
-    return `/api/accounts/${accountId}/api_tokens`;
+/** Where the account appears in an operation's name: nowhere for the account-less routes. */
+function inAccount(accountId: number | undefined): string {
+    return accountId === undefined ? "" : ` in account ${accountId}`;
 }
 
-function tokenPath(accountId: number, tokenId: number): string {
+function tokensPath(accountId: number | undefined): string {
+    return accountId === undefined ? "/api/api_tokens" : `/api/accounts/${accountId}/api_tokens`;
+}
+
+function tokenPath(accountId: number | undefined, tokenId: number): string {
     return `${tokensPath(accountId)}/${tokenId}`;
 }

@@ -8,8 +8,10 @@ import { redactSecrets } from "./errors";
 
 /** A permission as the API spells it. */
 export interface WirePermission {
-    resource_type: ResourceType;
+    /** `account`, `project`, `sandbox` or `domain` (older: `inbox`, `sending_domain`), or a kind added later. */
+    resource_type: string;
     resource_id: number | string;
+    /** 10 viewer, 100 admin; the API knows others (account accesses show 1, 50 and 1000). */
     access_level: number;
 }
 
@@ -25,6 +27,10 @@ export interface WireApiToken {
 }
 
 const ACCESS_LEVEL_CODES: Record<AccessLevel, number> = { viewer: 10, admin: 100 };
+const ACCESS_LEVEL_NAMES = new Map<unknown, AccessLevel>([
+    [10, "viewer"],
+    [100, "admin"],
+]);
 
 export function fromWireToken(wire: WireApiToken): ApiTokenInfo {
     return {
@@ -37,19 +43,26 @@ export function fromWireToken(wire: WireApiToken): ApiTokenInfo {
     };
 }
 
+/**
+ * Kept as answered, so that an answer this version does not fully know never breaks a read: the
+ * kind in either spelling (or one added later; a cast, as ResourceType names only what a program
+ * may declare), the id as a number or a string, and a level without a name as the API's number.
+ */
 function fromWirePermission(wire: WirePermission): ApiTokenPermission {
     return {
-        resourceType: wire.resource_type,
+        resourceType: wire.resource_type as ResourceType,
         resourceId: wire.resource_id,
-        accessLevel: wire.access_level >= ACCESS_LEVEL_CODES.admin ? "admin" : "viewer",
+        accessLevel: ACCESS_LEVEL_NAMES.get(wire.access_level) ?? wire.access_level,
     };
 }
 
 export function toWirePermission(permission: ApiTokenPermission): WirePermission {
+    const level = permission.accessLevel;
     return {
         resource_type: permission.resourceType,
         resource_id: permission.resourceId,
-        access_level: ACCESS_LEVEL_CODES[permission.accessLevel],
+        // A level read from an answer goes back as the number it was.
+        access_level: typeof level === "number" ? level : ACCESS_LEVEL_CODES[level],
     };
 }
 

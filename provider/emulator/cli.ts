@@ -4,11 +4,21 @@
  * as the `mailtrap-emulator` command (`npx mailtrap-emulator`); in a clone, `npm run emulator`.
  *
  *   mailtrap-emulator [--port N] [--account-id N] [--credential VALUE] [--api-model today|older]
+ *                     [--resource-type-names as-sent|renamed|older] [--normalise-permissions]
  *
  * Each option can come from the environment instead (a flag wins): MAILTRAP_EMULATOR_PORT,
- * MAILTRAP_EMULATOR_ACCOUNT_ID, MAILTRAP_EMULATOR_CREDENTIAL, MAILTRAP_EMULATOR_API_MODEL.
+ * MAILTRAP_EMULATOR_ACCOUNT_ID, MAILTRAP_EMULATOR_CREDENTIAL, MAILTRAP_EMULATOR_API_MODEL,
+ * MAILTRAP_EMULATOR_RESOURCE_TYPE_NAMES, MAILTRAP_EMULATOR_NORMALISE_PERMISSIONS.
  */
-import { API_MODELS, ApiModel, DEFAULT_ACCOUNT_ID, MailtrapEmulator } from "./server";
+import {
+    API_MODELS,
+    ApiModel,
+    DEFAULT_ACCOUNT_ID,
+    MailtrapEmulator,
+    PermissionAnswers,
+    RESOURCE_TYPE_NAMES,
+    ResourceTypeNames,
+} from "./server";
 
 const DEFAULT_PORT = 8025;
 
@@ -20,12 +30,36 @@ const API_MODEL_SUMMARIES: Record<ApiModel, string> = {
     older: "the older rule of the vendor's reference page in the seed",
 };
 
+/** How the answers spell permission kinds, for the startup lines. */
+const RESOURCE_TYPE_NAME_SUMMARIES: Record<ResourceTypeNames, string> = {
+    "as-sent": "as each token's permissions were given",
+    renamed: "sandbox and domain, as the vendor's description does",
+    older: "inbox and sending_domain, as the npm client's types do",
+};
+
 export const USAGE = [
     "usage: mailtrap-emulator [--port N] [--account-id N] [--credential VALUE] [--api-model today|older]",
+    "                         [--resource-type-names as-sent|renamed|older] [--normalise-permissions]",
     `  --port N            port on 127.0.0.1 (default ${DEFAULT_PORT}; 0 picks a free one)   env MAILTRAP_EMULATOR_PORT`,
     `  --account-id N      the account that exists (default ${DEFAULT_ACCOUNT_ID})           env MAILTRAP_EMULATOR_ACCOUNT_ID`,
     "  --credential VALUE  its admin API token (default: random, printed)   env MAILTRAP_EMULATOR_CREDENTIAL",
     `  --api-model MODEL   the API's expiry rules: today or older (default ${DEFAULT_API_MODEL})   env MAILTRAP_EMULATOR_API_MODEL`,
+    "  --resource-type-names NAMES  how answers spell permission kinds: as-sent, renamed or older (default as-sent)",
+    "                      env MAILTRAP_EMULATOR_RESOURCE_TYPE_NAMES",
+    "  --normalise-permissions  answer permissions in another order (reversed) and with every resource_id a string",
+    "                      (default off)   env MAILTRAP_EMULATOR_NORMALISE_PERMISSIONS=1",
+    "",
+    "Routes: both families, on one store.",
+    "  /api/accounts/{account_id}/api_tokens, …/{id}, …/{id}/reset   as npm mailtrap 4.10.0 and PyPI mailtrap 2.11.0 call them",
+    "  /api/api_tokens, /api/api_tokens/{id}, /api/api_tokens/{id}/reset   as the vendor's OpenAPI description",
+    "          (../shared/vendor/mailtrap-openapi/account-management.openapi.yml), mailtrap-go and Terraform do.",
+    "  Without an account in the path, the account is the credential's own: so a client needs no account id.",
+    "  An extra credential (a test's, on several accounts, as an organization-level token) lists and finds",
+    "  tokens in all of them there, and cannot create (403): no one account is meant.",
+    "",
+    "Resource type names: the vendor renamed inbox to sandbox and sending_domain to domain (2026-05-15).",
+    "  Requests may use either spelling. as-sent answers a permission as it was given; renamed answers",
+    "  sandbox and domain (the vendor's description); older answers inbox and sending_domain (npm mailtrap's types).",
     "",
     "API models:",
     `  today   ${API_MODEL_SUMMARIES.today}: npm mailtrap 4.10.0`,
@@ -40,7 +74,7 @@ export const USAGE = [
     "  Either way, after a reset the old token keeps working for 12 hours (or until its own expiry, if sooner).",
 ].join("\n");
 
-interface CliOptions {
+interface CliOptions extends PermissionAnswers {
     port: number;
     accountId: number;
     credential?: string;
@@ -53,12 +87,17 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv): CliOptions | 
     const envPort = fromEnv("MAILTRAP_EMULATOR_PORT");
     const envAccount = fromEnv("MAILTRAP_EMULATOR_ACCOUNT_ID");
     const envApiModel = fromEnv("MAILTRAP_EMULATOR_API_MODEL");
+    const envNames = fromEnv("MAILTRAP_EMULATOR_RESOURCE_TYPE_NAMES");
+    const envNormalise = fromEnv("MAILTRAP_EMULATOR_NORMALISE_PERMISSIONS");
     const options: CliOptions = {
         port: envPort === undefined ? DEFAULT_PORT : parseInteger(envPort, "MAILTRAP_EMULATOR_PORT", 0, 65535),
         accountId: envAccount === undefined ? DEFAULT_ACCOUNT_ID : parseInteger(envAccount, "MAILTRAP_EMULATOR_ACCOUNT_ID", 1),
         credential: fromEnv("MAILTRAP_EMULATOR_CREDENTIAL"),
         apiModel: envApiModel === undefined ? DEFAULT_API_MODEL : parseApiModel(envApiModel, "MAILTRAP_EMULATOR_API_MODEL"),
     };
+    // Set only when given: unset, the emulator's defaults apply.
+    if (envNames !== undefined) options.resourceTypeNames = parseResourceTypeNames(envNames, "MAILTRAP_EMULATOR_RESOURCE_TYPE_NAMES");
+    if (envNormalise !== undefined) options.normalisePermissions = parseSwitch(envNormalise, "MAILTRAP_EMULATOR_NORMALISE_PERMISSIONS");
     for (let i = 0; i < argv.length; i++) {
         const [flag, inline] = argv[i].split("=", 2);
         const value = () => {
@@ -79,6 +118,13 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv): CliOptions | 
                 break;
             case "--api-model":
                 options.apiModel = parseApiModel(value(), "--api-model");
+                break;
+            case "--resource-type-names":
+                options.resourceTypeNames = parseResourceTypeNames(value(), "--resource-type-names");
+                break;
+            case "--normalise-permissions":
+                // A switch: on by itself; `=false` (or 0, no) turns it off, e.g. over the environment's.
+                options.normalisePermissions = inline === undefined ? true : parseSwitch(inline, "--normalise-permissions");
                 break;
             case "-h":
             case "--help":
@@ -104,6 +150,52 @@ function parseApiModel(text: string, what: string): ApiModel {
     return model;
 }
 
+function parseResourceTypeNames(text: string, what: string): ResourceTypeNames {
+    const names = text.trim() as ResourceTypeNames;
+    if (!RESOURCE_TYPE_NAMES.includes(names)) throw new Error(`${what} must be one of ${RESOURCE_TYPE_NAMES.join(", ")}, got "${text}"`);
+    return names;
+}
+
+function parseSwitch(text: string, what: string): boolean {
+    const word = text.trim().toLowerCase();
+    if (["1", "true", "yes", "on"].includes(word)) return true;
+    if (["0", "false", "no", "off"].includes(word)) return false;
+    throw new Error(`${what} must be 1, true, yes or on (or 0, false, no, off), got "${text}"`);
+}
+
+/**
+ * What the command prints once it listens: the settings to use, and that the account id is
+ * optional (the account-less routes serve the credential's own account). Exactly three `export`
+ * lines: scripts read them.
+ */
+export function startupLines(emulator: MailtrapEmulator, apiModel: ApiModel): string[] {
+    const { baseUrl, accountId, credential } = emulator;
+    const answers = emulator.permissionAnswers;
+    const shape = answers.normalisePermissions ? "normalised (reversed, ids as strings)" : "as stored";
+    return [
+        `Mailtrap API-token emulator listening on ${baseUrl}`,
+        `base URL:   ${baseUrl}`,
+        `account id: ${accountId} (optional: without one, /api/api_tokens… serve the credential's own account, this one)`,
+        `credential: ${credential}`,
+        `API model:  ${apiModel} (${API_MODEL_SUMMARIES[apiModel]}; --help says more)`,
+        `routes:     ${baseUrl}/api/accounts/${accountId}/api_tokens… and ${baseUrl}/api/api_tokens…`,
+        `answers:    resource types ${answers.resourceTypeNames} (${RESOURCE_TYPE_NAME_SUMMARIES[answers.resourceTypeNames]}); permissions ${shape}`,
+        "",
+        "Point a Pulumi stack at it:",
+        `  pulumi config set mailtrap:baseUrl ${baseUrl}`,
+        `  pulumi config set --secret mailtrap:apiToken ${credential}`,
+        `  pulumi config set mailtrap:accountId ${accountId}   # optional`,
+        "or the environment:",
+        `  export MAILTRAP_BASE_URL=${baseUrl}`,
+        `  export MAILTRAP_API_TOKEN=${credential}`,
+        `  export MAILTRAP_ACCOUNT_ID=${accountId}`,
+        "The account id is optional: without mailtrap:accountId and MAILTRAP_ACCOUNT_ID, the provider uses the",
+        "account-less routes (/api/api_tokens…), which act on the credential's own account.",
+        "",
+        "State is in memory only. Press Ctrl+C to stop.",
+    ];
+}
+
 async function main(): Promise<void> {
     // A reader that went away (`mailtrap-emulator | head`) does not stop the emulator.
     process.stdout.on("error", (err: NodeJS.ErrnoException) => {
@@ -122,31 +214,21 @@ async function main(): Promise<void> {
     }
     const options = parsed;
 
-    const emulator = new MailtrapEmulator({ accountId: options.accountId, credential: options.credential, apiModel: options.apiModel });
-    let baseUrl: string;
+    const emulator = new MailtrapEmulator({
+        accountId: options.accountId,
+        credential: options.credential,
+        apiModel: options.apiModel,
+        resourceTypeNames: options.resourceTypeNames,
+        normalisePermissions: options.normalisePermissions,
+    });
     try {
-        baseUrl = await emulator.start(options.port);
+        await emulator.start(options.port);
     } catch (err) {
         console.error(`cannot start the emulator on 127.0.0.1:${options.port}: ${(err as Error).message}`);
         process.exit(1);
     }
 
-    console.log(`Mailtrap API-token emulator listening on ${baseUrl}`);
-    console.log(`base URL:   ${baseUrl}`);
-    console.log(`account id: ${emulator.accountId}`);
-    console.log(`credential: ${emulator.credential}`);
-    console.log(`API model:  ${options.apiModel} (${API_MODEL_SUMMARIES[options.apiModel]}; --help says more)`);
-    console.log("");
-    console.log("Point a Pulumi stack at it:");
-    console.log(`  pulumi config set mailtrap:baseUrl ${baseUrl}`);
-    console.log(`  pulumi config set mailtrap:accountId ${emulator.accountId}`);
-    console.log(`  pulumi config set --secret mailtrap:apiToken ${emulator.credential}`);
-    console.log("or the environment:");
-    console.log(`  export MAILTRAP_BASE_URL=${baseUrl}`);
-    console.log(`  export MAILTRAP_ACCOUNT_ID=${emulator.accountId}`);
-    console.log(`  export MAILTRAP_API_TOKEN=${emulator.credential}`);
-    console.log("");
-    console.log("State is in memory only. Press Ctrl+C to stop.");
+    console.log(startupLines(emulator, options.apiModel).join("\n"));
 
     let stopping = false;
     const shutdown = (signal: NodeJS.Signals) => {

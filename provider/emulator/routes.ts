@@ -1,18 +1,25 @@
 /**
  * The API's routes: which paths exist and which methods they take, and what each request does
  * to the store and answers, shaped as Mailtrap shapes them.
+ *
+ * Two families, one store: `/api/accounts/{account_id}/api_tokens…` (the npm and Python clients)
+ * and `/api/api_tokens…` (the vendor's description, the Go client, the Terraform provider), where
+ * the account is the credential's own (see TokenStore.ownAccounts).
  */
 import * as http from "http";
+import { publicToken, tokenWithValue } from "./answers";
 import type { Caller, TokenStore } from "./store";
-import type { EmulatorToken } from "./types";
+import type { EmulatorToken, PermissionAnswers } from "./types";
 
 const POSITIVE_INTEGER = /^[1-9]\d*$/;
 const NOT_FOUND: ApiResponse = { status: 404, body: { error: "Not Found" } };
+const FORBIDDEN: ApiResponse = { status: 403, body: { errors: "Access forbidden" } };
 
+/** `accountId` undefined: an account-less route, on the caller's own account. */
 export type Route =
-    | { kind: "collection"; accountId: number }
-    | { kind: "token"; accountId: number; tokenId: number }
-    | { kind: "reset"; accountId: number; tokenId: number };
+    | { kind: "collection"; accountId?: number }
+    | { kind: "token"; accountId?: number; tokenId: number }
+    | { kind: "reset"; accountId?: number; tokenId: number };
 
 const ALLOWED_METHODS: Record<Route["kind"], string[]> = {
     collection: ["GET", "POST"],
@@ -53,38 +60,47 @@ export function resolveRoute(path: string, method: string): { route: Route } | {
 /** Applies an authenticated request on its route to the store; the answer the API would give. */
 export function dispatch(
     store: TokenStore,
+    answers: Required<PermissionAnswers>,
     route: Route,
     method: string,
     caller: Caller,
     rawBody: string,
     parsed: ParsedJson,
 ): ApiResponse {
-    const tokens = store.tokensOf(route.accountId);
-    if (!tokens || !store.isAuthorized(caller, route.accountId)) {
-        return { status: 403, body: { errors: "Access forbidden" } };
-    }
+    const accounts = accountsFor(store, route, caller);
+    if (accounts.length === 0) return FORBIDDEN;
 
     if (route.kind === "collection" && method === "GET") {
-        return { status: 200, body: [...tokens.values()].map(publicToken) };
+        // The description's list: "all API tokens visible to the current API token".
+        const tokens = accounts.flatMap((accountId) => [...store.tokensOf(accountId)!.values()]);
+        return { status: 200, body: tokens.map((token) => publicToken(token, answers)) };
     }
     if (route.kind === "collection") {
+        // Without an account in the path, a credential reaching several has no one account to create in.
+        if (accounts.length > 1) return FORBIDDEN;
         const body = jsonObjectBody(rawBody, parsed);
         if ("refusal" in body) return body.refusal;
-        const created = store.create(route.accountId, body.fields, caller.token ? caller.token.name : "API");
-        return "errors" in created ? { status: 422, body: { errors: created.errors } } : withValue(created);
+        const created = store.create(accounts[0], body.fields, caller.token ? caller.token.name : "API");
+        return "errors" in created ? { status: 422, body: { errors: created.errors } } : issued(created, answers);
     }
 
-    const token = tokens.get(route.tokenId);
+    const token = accounts.map((accountId) => store.tokensOf(accountId)!.get(route.tokenId)).find((found) => found !== undefined);
     if (!token) return NOT_FOUND;
-    if (route.kind === "token" && method === "GET") return { status: 200, body: publicToken(token) };
+    if (route.kind === "token" && method === "GET") return { status: 200, body: publicToken(token, answers) };
     if (route.kind === "token") {
-        store.deleteToken(route.accountId, token.id);
+        store.deleteToken(token.account_id, token.id);
         return { status: 204 };
     }
     const body: ReturnType<typeof jsonObjectBody> = store.apiModel.resetReadsBody ? jsonObjectBody(rawBody, parsed) : { fields: {} };
     if ("refusal" in body) return body.refusal;
     const successor = store.reset(token, body.fields);
-    return "errors" in successor ? { status: 422, body: { errors: successor.errors } } : withValue(successor);
+    return "errors" in successor ? { status: 422, body: { errors: successor.errors } } : issued(successor, answers);
+}
+
+/** The accounts a request acts on: the one in its path, if the caller may use it; else the caller's own. */
+function accountsFor(store: TokenStore, route: Route, caller: Caller): number[] {
+    if (route.accountId === undefined) return store.ownAccounts(caller);
+    return store.tokensOf(route.accountId) && store.isAuthorized(caller, route.accountId) ? [route.accountId] : [];
 }
 
 /** A request's JSON object body (`{}` when empty), or the 400 for one that is not JSON or not an object. */
@@ -104,16 +120,24 @@ export function errorBody(status: number): { error: string } {
 
 function parseRoute(path: string): Route | undefined {
     const parts = path.split("/");
+    if (parts[0] !== "" || parts[1] !== "api") return undefined;
     // ["", "api", "accounts", id, "api_tokens", tokenId?, "reset"?]
-    if (parts.length < 5 || parts.length > 7 || parts[0] !== "" || parts[1] !== "api" || parts[2] !== "accounts") return undefined;
-    if (parts[4] !== "api_tokens") return undefined;
-    const accountId = positiveInteger(parts[3]);
-    if (accountId === undefined) return undefined;
-    if (parts.length === 5) return { kind: "collection", accountId };
-    const tokenId = positiveInteger(parts[5]);
-    if (tokenId === undefined) return undefined;
-    if (parts.length === 6) return { kind: "token", accountId, tokenId };
-    return parts[6] === "reset" ? { kind: "reset", accountId, tokenId } : undefined;
+    if (parts[2] === "accounts") {
+        const accountId = positiveInteger(parts[3] ?? "");
+        if (accountId === undefined || parts[4] !== "api_tokens") return undefined;
+        return tokenRoute(parts.slice(5), accountId);
+    }
+    // ["", "api", "api_tokens", tokenId?, "reset"?]
+    return parts[2] === "api_tokens" ? tokenRoute(parts.slice(3), undefined) : undefined;
+}
+
+/** The route of what follows `…/api_tokens`: nothing, `/{id}` or `/{id}/reset`. */
+function tokenRoute(rest: string[], accountId: number | undefined): Route | undefined {
+    if (rest.length === 0) return { kind: "collection", accountId };
+    const tokenId = positiveInteger(rest[0]);
+    if (tokenId === undefined || rest.length > 2) return undefined;
+    if (rest.length === 1) return { kind: "token", accountId, tokenId };
+    return rest[1] === "reset" ? { kind: "reset", accountId, tokenId } : undefined;
 }
 
 function positiveInteger(text: string): number | undefined {
@@ -122,19 +146,7 @@ function positiveInteger(text: string): number | undefined {
     return Number.isSafeInteger(value) ? value : undefined;
 }
 
-/** A token as listed and fetched: never its value. */
-function publicToken(token: EmulatorToken) {
-    return {
-        id: token.id,
-        name: token.name,
-        last_4_digits: token.last_4_digits,
-        created_by: token.created_by,
-        expires_at: token.expires_at,
-        resources: token.resources.map((p) => ({ ...p })),
-    };
-}
-
-/** A token as created or reset: the only answers that carry its value. */
-function withValue(token: EmulatorToken): ApiResponse {
-    return { status: 200, body: { ...publicToken(token), token: token.token } };
+/** A created or reset token's answer: the only ones that carry its value. */
+function issued(token: EmulatorToken, answers: Required<PermissionAnswers>): ApiResponse {
+    return { status: 200, body: tokenWithValue(token, answers) };
 }

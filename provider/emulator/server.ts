@@ -1,13 +1,15 @@
 /**
- * A local, in-memory stand-in for Mailtrap's API-token endpoints
- * (`/api/accounts/{account_id}/api_tokens`), faithful to the vendor's API reference so that
- * tests, the demo and users' trial programs can run without a Mailtrap account.
+ * A local, in-memory stand-in for Mailtrap's API-token endpoints, both route families
+ * (`/api/accounts/{account_id}/api_tokens…` and the account-less `/api/api_tokens…`), faithful to
+ * the vendor's API reference so that tests, the demo and users' trial programs can run without a
+ * Mailtrap account.
  *
  * Here: the emulator's HTTP server, clock, request log and controls. It delegates to `store`,
  * `routes`, `faults`, `rateLimit` and `wire`; the public shapes in `types` are re-exported.
  */
 import * as http from "http";
 import type { AddressInfo, Socket } from "net";
+import { permissionAnswers } from "./answers";
 import { FaultRules, RequestFilter, matchesRequest } from "./faults";
 import { RateLimiter } from "./rateLimit";
 import { ApiResponse, ParsedJson, Route, dispatch, errorBody, parseJson, resolveRoute } from "./routes";
@@ -19,6 +21,7 @@ import {
     EmulatorOptions,
     EmulatorToken,
     FaultRule,
+    PermissionAnswers,
     RateLimit,
     RequestLogEntry,
     TokenPatch,
@@ -31,14 +34,25 @@ export type {
     CreateTokenInput,
     EmulatorOptions,
     EmulatorPermission,
+    EmulatorResourceType,
     EmulatorToken,
     Fault,
     FaultRule,
+    PermissionAnswers,
     RateLimit,
     RequestLogEntry,
+    ResourceTypeNames,
     TokenPatch,
 } from "./types";
-export { API_MODELS, DEFAULT_ACCOUNT_ID, DEFAULT_RATE_LIMIT, EmulatorError, MAX_BODY_BYTES } from "./types";
+export {
+    API_MODELS,
+    DEFAULT_ACCOUNT_ID,
+    DEFAULT_RATE_LIMIT,
+    EMULATOR_RESOURCE_TYPES,
+    EmulatorError,
+    MAX_BODY_BYTES,
+    RESOURCE_TYPE_NAMES,
+} from "./types";
 
 export class MailtrapEmulator {
     readonly accountId: number;
@@ -50,6 +64,7 @@ export class MailtrapEmulator {
     private readonly log: RequestLogEntry[] = [];
     private readonly clock: () => number;
     private manualNow: number | undefined;
+    private answers: Required<PermissionAnswers>;
 
     private server: http.Server | undefined;
     private url: string | undefined;
@@ -60,6 +75,7 @@ export class MailtrapEmulator {
         this.accountId = options.accountId ?? DEFAULT_ACCOUNT_ID;
         this.credential = options.credential ?? randomValue();
         this.clock = options.now ?? Date.now;
+        this.answers = permissionAnswers(options);
         this.store = new TokenStore(this.accountId, this.credential, options, () => this.now());
         this.rateLimiter = new RateLimiter(options.rateLimit === undefined ? { ...DEFAULT_RATE_LIMIT } : options.rateLimit, () =>
             this.now(),
@@ -153,6 +169,19 @@ export class MailtrapEmulator {
 
     setRateLimit(limit: RateLimit | null): void {
         this.rateLimiter.set(limit);
+    }
+
+    /** How answers from now on show permissions (as the API might change between two calls); unset fields keep their value. */
+    setPermissionAnswers(answers: PermissionAnswers): void {
+        this.answers = permissionAnswers({
+            resourceTypeNames: answers.resourceTypeNames ?? this.answers.resourceTypeNames,
+            normalisePermissions: answers.normalisePermissions ?? this.answers.normalisePermissions,
+        });
+    }
+
+    /** How answers show permissions now. */
+    get permissionAnswers(): Required<PermissionAnswers> {
+        return { ...this.answers };
     }
 
     // ---- out-of-band changes (not logged) ----
@@ -295,6 +324,6 @@ export class MailtrapEmulator {
 
     /** The handler proper, a method of its own so that a test can make it throw. */
     private dispatch(route: Route, method: string, caller: Caller, rawBody: string, parsed: ParsedJson): ApiResponse {
-        return dispatch(this.store, route, method, caller, rawBody, parsed);
+        return dispatch(this.store, this.answers, route, method, caller, rawBody, parsed);
     }
 }

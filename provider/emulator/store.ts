@@ -83,6 +83,17 @@ export class TokenStore {
         );
     }
 
+    /**
+     * The accounts an account-less route (`/api/api_tokens…`) acts on, "the API token's own": a
+     * token's account, if it has account admin access there; an extra credential's accounts that
+     * exist. Empty means refused (403). Several (an extra credential on more than one account,
+     * as an organization-level token is) list and find tokens in all of them, but cannot create.
+     */
+    ownAccounts(caller: Caller): number[] {
+        if (caller.token) return this.isAuthorized(caller, caller.token.account_id) ? [caller.token.account_id] : [];
+        return [...(this.extraCredentials.get(caller.value) ?? [])].filter((accountId) => this.accounts.has(accountId));
+    }
+
     // ---- tokens as the API sees them (live objects) ----
 
     /** The account's tokens by id, or undefined for an unknown account. */

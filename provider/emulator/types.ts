@@ -5,8 +5,43 @@
 
 export type AccessLevel = 10 | 100;
 
+/**
+ * The kinds a permission may name, in both spellings: the vendor's description (2026) says
+ * `sandbox` and `domain` where the npm client's types still say `inbox` and `sending_domain`.
+ */
+export type EmulatorResourceType = "account" | "project" | "inbox" | "sending_domain" | "sandbox" | "domain";
+
+export const EMULATOR_RESOURCE_TYPES: readonly EmulatorResourceType[] = [
+    "account",
+    "project",
+    "inbox",
+    "sending_domain",
+    "sandbox",
+    "domain",
+];
+
+/**
+ * How answers spell the kinds: "as-sent" as the token's permissions were given; "renamed" as the
+ * vendor's description does (`sandbox`, `domain`); "older" as the npm client's types do
+ * (`inbox`, `sending_domain`). An answer may use either, whatever the request said.
+ */
+export type ResourceTypeNames = "as-sent" | "renamed" | "older";
+
+export const RESOURCE_TYPE_NAMES: readonly ResourceTypeNames[] = ["as-sent", "renamed", "older"];
+
+/** How answers show a token's permissions. */
+export interface PermissionAnswers {
+    /** Default "as-sent". */
+    resourceTypeNames?: ResourceTypeNames;
+    /**
+     * Default false. True answers them as an API that normalises would: in another order (reversed)
+     * and with every `resource_id` as a string.
+     */
+    normalisePermissions?: boolean;
+}
+
 export interface EmulatorPermission {
-    resource_type: "account" | "project" | "inbox" | "sending_domain";
+    resource_type: EmulatorResourceType;
     resource_id: number | string;
     access_level: AccessLevel;
 }
@@ -74,7 +109,7 @@ export type ApiModel = "today" | "older";
 
 export const API_MODELS: readonly ApiModel[] = ["today", "older"];
 
-export interface EmulatorOptions {
+export interface EmulatorOptions extends PermissionAnswers {
     /** Default 3229: the seeded account. */
     accountId?: number;
     /** Default: a random 32-hex value. The seeded admin credential. */

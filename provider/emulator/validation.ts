@@ -2,10 +2,9 @@
  * How the API validates a token's fields: the body of a create, and a change to an existing
  * token. Errors come back keyed by field, as the API's 422 body carries them.
  */
-import type { EmulatorPermission, TokenPatch, ValidationErrors } from "./types";
+import { EMULATOR_RESOURCE_TYPES, type EmulatorPermission, type TokenPatch, type ValidationErrors } from "./types";
 
 const MAX_NAME_LENGTH = 255;
-const RESOURCE_TYPES: readonly EmulatorPermission["resource_type"][] = ["account", "project", "inbox", "sending_domain"];
 const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/i;
 const NOT_A_DATE_TIME = "is not a valid ISO 8601 date-time";
 
@@ -90,8 +89,9 @@ function validateResources(resources: unknown, errors: ValidationErrors): void {
             continue;
         }
         const p = item as Record<string, unknown>;
-        if (!RESOURCE_TYPES.includes(p.resource_type as EmulatorPermission["resource_type"])) {
-            resourceErrors.add(`resource_type must be one of ${RESOURCE_TYPES.join(", ")}`);
+        // Either spelling of a renamed kind is accepted: the API's clients still send the older one.
+        if (!EMULATOR_RESOURCE_TYPES.includes(p.resource_type as EmulatorPermission["resource_type"])) {
+            resourceErrors.add(`resource_type must be one of ${EMULATOR_RESOURCE_TYPES.join(", ")}`);
         }
         const id = p.resource_id;
         const validId = (typeof id === "number" && Number.isInteger(id) && id > 0) || (typeof id === "string" && id.trim() !== "");

@@ -12,8 +12,8 @@ describe("validation", () => {
         ["name over 255 characters", { name: "x".repeat(256), expires_at: null }, { name: ["is too long (maximum is 255 characters)"] }],
         [
             "unknown resource_type",
-            { name: "x", resources: [{ resource_type: "domain", resource_id: 1, access_level: 10 }] },
-            { resources: ["resource_type must be one of account, project, inbox, sending_domain"] },
+            { name: "x", resources: [{ resource_type: "billing", resource_id: 1, access_level: 10 }] },
+            { resources: ["resource_type must be one of account, project, inbox, sending_domain, sandbox, domain"] },
         ],
         [
             "access_level other than 10 or 100",
