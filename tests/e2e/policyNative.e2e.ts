@@ -44,10 +44,11 @@ function writePackExecutable(dir: string): string {
     return file;
 }
 
-/** The policies the preview reports as broken, by resource: its `- [mandatory]  <policy>  (<type>: <name>)` lines. */
+/** The policies the preview reports as broken, by resource: its `- [mandatory] [severity: high]  <policy>  (<type>: <name>)` lines. */
 function violationsByResource(preview: CommandResult): Record<string, string[]> {
     const found: Record<string, string[]> = {};
-    for (const [, level, policy, type, name] of preview.stdout.matchAll(/^\s+- \[(\w+)\]\s+(\S+)\s+\((\S+): (\S+)\)$/gm)) {
+    const line = /^\s+- \[(\w+)\](?: \[severity: \w+\])?\s+(\S+)\s+\((\S+): (\S+)\)$/gm;
+    for (const [, level, policy, type, name] of preview.stdout.matchAll(line)) {
         expect(level).toBe("mandatory");
         (found[`${type} ${name}`] ??= []).push(policy);
     }
