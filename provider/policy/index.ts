@@ -16,10 +16,12 @@ export {
 } from "./policies";
 export {
     API_TOKEN_TYPE,
+    API_TOKEN_TYPES,
     DEFAULT_MAX_LIFETIME_DAYS,
     DEFAULT_PRODUCTION_STACK_PATTERN,
     MailtrapTokenPolicyName,
     MailtrapTokenPolicyOptions,
+    NATIVE_API_TOKEN_TYPE,
     POLICY_NAMES,
     stackOfUrn,
 } from "./settings";

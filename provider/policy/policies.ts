@@ -1,8 +1,9 @@
 /**
  * The policies: each a factory taking {@link MailtrapTokenPolicyOptions} and returning a
- * `ResourceValidationPolicy` that judges `ApiToken` resources only, reports one violation naming
- * the Pulumi resource, the Mailtrap token and the rule, and treats a value unknown during preview
- * as "cannot judge yet" (no violation; the same check runs again at `pulumi up`).
+ * `ResourceValidationPolicy` that judges `ApiToken` resources only (the dynamic resource and the
+ * native plugin's, whose inputs are the same), reports one violation naming the Pulumi resource,
+ * the Mailtrap token and the rule, and treats a value unknown during preview as "cannot judge yet"
+ * (no violation; the same check runs again at `pulumi up`).
  */
 import type {
     PolicyComplianceFramework,
@@ -12,7 +13,7 @@ import type {
     ResourceValidationPolicy,
 } from "@pulumi/policy";
 import {
-    API_TOKEN_TYPE,
+    API_TOKEN_TYPES,
     checkAllowedTokenNames,
     checkMaxLifetimeDays,
     configSchema,
@@ -34,11 +35,11 @@ function nist(reference: string, specification: string): PolicyComplianceFramewo
     return { name: "NIST SP 800-53", version: "Rev. 5", reference, specification };
 }
 
-/** Runs `validate` on ApiToken resources; any other resource is reported as not applicable. */
+/** Runs `validate` on ApiToken resources, dynamic or native; any other resource is reported as not applicable. */
 function onlyApiTokens(validate: ResourceValidation): ResourceValidation {
     return (args, reportViolation) => {
-        if (args.type !== API_TOKEN_TYPE) {
-            args.notApplicable(`applies only to Mailtrap API tokens (${API_TOKEN_TYPE})`);
+        if (!API_TOKEN_TYPES.includes(args.type)) {
+            args.notApplicable(`applies only to Mailtrap API tokens (${API_TOKEN_TYPES.join(", ")})`);
         }
         return validate(args, reportViolation);
     };

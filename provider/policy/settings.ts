@@ -6,8 +6,21 @@
 import type { EnforcementLevel, PolicyConfigSchema } from "@pulumi/policy";
 import { DYNAMIC_API_TOKEN_TYPE } from "../types";
 
-/** The type token of `ApiToken` (a `pulumi.dynamic.Resource` with module `mailtrap`, type `ApiToken`). */
+/** The type token of the dynamic `ApiToken` (a `pulumi.dynamic.Resource` with module `mailtrap`, type `ApiToken`). */
 export const API_TOKEN_TYPE = DYNAMIC_API_TOKEN_TYPE;
+
+/**
+ * The type token of the native plugin's `ApiToken` (`pulumi-resource-mailtrap`), with the same
+ * inputs. Spelled here rather than imported from provider/native/schema.ts, which loads the
+ * lifecycle's validation: this entry stays light. A test pins it to the schema's.
+ */
+export const NATIVE_API_TOKEN_TYPE = "mailtrap:index:ApiToken";
+
+/**
+ * Every type the policies judge: the dynamic resource and the native one, so a stack moved to the
+ * plugin (`mailtrap-migrate-state`) keeps its policies.
+ */
+export const API_TOKEN_TYPES: readonly string[] = [API_TOKEN_TYPE, NATIVE_API_TOKEN_TYPE];
 
 /** The policies' names, as config keys and in violation reports. */
 export const POLICY_NAMES = {

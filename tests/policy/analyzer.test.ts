@@ -1,6 +1,6 @@
 import * as path from "path";
 import { repoRoot, runProgram } from "../harness/captureProgram";
-import { EngineSide, inProcess, Invoke, ProgramResource, programResources, UNKNOWN_STRING } from "./engineSide";
+import { EngineSide, inProcess, Invoke, ProgramResource, programResources, secretInput, UNKNOWN_STRING } from "./engineSide";
 
 /**
  * The policy packs, served in this process and driven as the Pulumi engine drives an analyzer
@@ -32,6 +32,7 @@ const PACK_DIR = path.join(repoRoot(), "examples", "policy-pack");
 const EXAMPLE_PACK = path.join(repoRoot(), "bin", "examples", "policy-pack", "index.js");
 const PROGRAMS = path.join(repoRoot(), "bin", "tests", "programs", "policy");
 const API_TOKEN_TYPE = "pulumi-nodejs:dynamic/mailtrap:ApiToken";
+const NATIVE_TYPE = "mailtrap:index:ApiToken";
 const NAMES = {
     maxLifetime: "mailtrap-token-max-lifetime",
     noAccountAdmin: "mailtrap-token-no-account-admin",
@@ -226,8 +227,80 @@ describe("the example policy pack (examples/policy-pack), driven as the engine d
         const analysis = await engine.analyze(component);
         expect(analysis.diagnostics).toEqual([]);
         expect(analysis.notApplicable).toEqual(
-            Object.values(NAMES).map((policyName) => ({ policyName, reason: `applies only to Mailtrap API tokens (${API_TOKEN_TYPE})` })),
+            Object.values(NAMES).map((policyName) => ({
+                policyName,
+                reason: `applies only to Mailtrap API tokens (${API_TOKEN_TYPE}, ${NATIVE_TYPE})`,
+            })),
         );
+    });
+});
+
+/**
+ * A token of the programs declared through the native plugin instead: the same name and inputs,
+ * the type `mailtrap:index:ApiToken` (in its URN too), the `mailtrap` default provider. This is
+ * what a stack moved by `mailtrap-migrate-state` sends once its program declares the native type.
+ */
+function asNative(resource: ProgramResource): ProgramResource {
+    const urn = resource.registration.urn.replace(`${API_TOKEN_TYPE}::`, `${NATIVE_TYPE}::`);
+    expect(urn).not.toBe(resource.registration.urn);
+    return { ...resource, type: NATIVE_TYPE, registration: { ...resource.registration, type: NATIVE_TYPE, urn } };
+}
+
+/** Each diagnostic's policy and message (which names the resource and the token). */
+async function verdict(engine: EngineSide, resource: ProgramResource, inputs?: Record<string, unknown>) {
+    return (await engine.analyze(resource, inputs)).diagnostics.map((d) => [d.policyName, d.message]);
+}
+
+describe("the example policy pack on the same tokens declared through the native plugin (mailtrap:index:ApiToken)", () => {
+    let pack: Invoke;
+
+    beforeAll(() => {
+        pack = serveExamplePack();
+    });
+
+    it("reports on each native token of the violating program the violations it reports on the dynamic one, message for message", async () => {
+        const engine = new EngineSide(pack, "prod-eu");
+        await engine.configure();
+        for (const token of tokens(violating)) {
+            const dynamic = await verdict(engine, token);
+            expect(dynamic).not.toEqual([]);
+            expect({ [token.name]: await verdict(engine, asNative(token)) }).toEqual({ [token.name]: dynamic });
+        }
+    });
+
+    it("judges the compliant program's tokens declared natively, and finds nothing", async () => {
+        const engine = new EngineSide(pack, "prod-eu");
+        await engine.configure();
+        for (const token of tokens(compliant)) {
+            const analysis = await engine.analyze(asNative(token));
+            // Every policy applied (none reports itself not applicable), and none objected.
+            expect({ [token.name]: analysis }).toEqual({ [token.name]: { diagnostics: [], notApplicable: [] } });
+        }
+    });
+
+    it("judges inputs the plugin's Check returns marked secret (given as secrets by the program) by their values", async () => {
+        const engine = new EngineSide(pack, "prod-eu");
+        await engine.configure();
+        const deployer = asNative(byName(violating, "deployer"));
+        const plain = await verdict(engine, deployer);
+        const secret = await verdict(engine, deployer, {
+            ...deployer.inputs,
+            name: secretInput(deployer.inputs.name),
+            resources: secretInput(deployer.inputs.resources),
+            rotateAfterDays: secretInput(deployer.inputs.rotateAfterDays),
+        });
+        expect(plain.map(([policy]) => policy)).toEqual([NAMES.noAccountAdmin, NAMES.adminExpires, NAMES.protectedInProduction]);
+        expect(secret).toEqual(plain);
+    });
+
+    it("asks for protection of a native token only in production stacks", async () => {
+        const engine = new EngineSide(pack, "dev");
+        await engine.configure();
+        const analysis = await engine.analyze(asNative(byName(violating, "forever")));
+        expect(analysis.diagnostics.map((d) => d.policyName)).toEqual([NAMES.maxLifetime]);
+        expect(analysis.notApplicable).toEqual([
+            { policyName: NAMES.protectedInProduction, reason: 'stack "dev" is not a production stack (production stacks match /prod/)' },
+        ]);
     });
 });
 

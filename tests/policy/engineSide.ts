@@ -9,7 +9,8 @@
  *   an unknown sentinel string), KeepSecrets (a secret stays wrapped) and SkipInternalKeys
  *   (`__provider`, `__resourceName` and other `__` keys left out);
  * - `options`: protect, parent, custom timeouts (zero when unset) and the rest;
- * - `provider`: the resource's provider (a dynamic resource's is the default `pulumi-nodejs` one).
+ * - `provider`: the resource's default provider (a dynamic resource's is `pulumi-nodejs`, the native
+ *   plugin's `mailtrap`).
  *
  * The transport is either the handlers a pack registered with its gRPC server, called in-process,
  * or a gRPC client connected to a pack running in its own process.
@@ -25,6 +26,19 @@ export const PROJECT = "mailtrap-test";
 
 /** The engine's sentinel for an unknown value (`UnknownStringValue`, what a computed input from the Node.js SDK marshals to). */
 export const UNKNOWN_STRING = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+/**
+ * A secret input as the engine marshals it (KeepSecrets): how an input the program gave as a secret
+ * reaches the analyzer, the native plugin's Check having returned it marked.
+ */
+export function secretInput(value: unknown): Record<string, unknown> {
+    return { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", value };
+}
+
+/** A resource's default provider type: `pulumi-nodejs` for a dynamic resource, else its package's. */
+function defaultProviderType(type: string): string {
+    return `pulumi:providers:${type.startsWith("pulumi-nodejs:dynamic/") ? "pulumi-nodejs" : type.split(":")[0]}`;
+}
 
 type Method = "configureStack" | "getAnalyzerInfo" | "configure" | "analyze";
 export type Invoke = (method: Method, request: unknown) => Promise<unknown>;
@@ -158,9 +172,10 @@ export class EngineSide {
         options.setCustomtimeouts(new analyzerproto.AnalyzerResourceOptions.CustomTimeouts());
         request.setOptions(options);
         const provider = new analyzerproto.AnalyzerProviderResource();
-        provider.setType("pulumi:providers:pulumi-nodejs");
+        const providerType = defaultProviderType(resource.type);
+        provider.setType(providerType);
         provider.setName("default");
-        provider.setUrn(`urn:pulumi:${this.stack}::${PROJECT}::pulumi:providers:pulumi-nodejs::default`);
+        provider.setUrn(`urn:pulumi:${this.stack}::${PROJECT}::${providerType}::default`);
         provider.setProperties(Struct.fromJavaScript({}));
         request.setProvider(provider);
 

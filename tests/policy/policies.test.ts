@@ -1,10 +1,13 @@
 import { ResourceValidationArgs, ResourceValidationPolicy, unknownCheckingProxy } from "@pulumi/policy";
+import { API_TOKEN_TYPE as SCHEMA_API_TOKEN_TYPE, packageSchema } from "../../provider/native/schema";
 import {
     adminExpiresPolicy,
     API_TOKEN_TYPE,
+    API_TOKEN_TYPES,
     mailtrapTokenPolicies,
     MailtrapTokenPolicyOptions,
     maxLifetimePolicy,
+    NATIVE_API_TOKEN_TYPE,
     noAccountAdminPolicy,
     POLICY_NAMES,
     protectedInProductionPolicy,
@@ -154,7 +157,7 @@ describe("mailtrap-token-max-lifetime", () => {
 
     it("is not applicable to other resources", async () => {
         expect(await run(policy, { type: "aws:s3/bucket:Bucket", props: {} })).toEqual({
-            notApplicable: `applies only to Mailtrap API tokens (${API_TOKEN_TYPE})`,
+            notApplicable: "applies only to Mailtrap API tokens (pulumi-nodejs:dynamic/mailtrap:ApiToken, mailtrap:index:ApiToken)",
         });
     });
 });
@@ -322,6 +325,67 @@ describe("mailtrap-token-protected-in-production", () => {
         expect(() => protectedInProductionPolicy({ productionStackPattern: "" })).toThrow(
             "option productionStackPattern must be a non-empty regular expression",
         );
+    });
+});
+
+describe("the native plugin's ApiToken (mailtrap:index:ApiToken), as a stack moved by mailtrap-migrate-state has it", () => {
+    const accountAdmin = { resourceType: "account", resourceId: 3229, accessLevel: "admin" };
+    const ci = { resourceName: "ci", props: { name: "ci" } };
+    // Per policy, a token that breaks it and the same token fixed, as the program declares them: the native resource has the same inputs.
+    const cases: Array<[name: string, policy: ResourceValidationPolicy, breach: Call, fixed: Call]> = [
+        [
+            POLICY_NAMES.maxLifetime,
+            maxLifetimePolicy(options),
+            { ...ci, props: { name: "ci", rotateAfterDays: 365 } },
+            { ...ci, props: { name: "ci", rotateAfterDays: 90 } },
+        ],
+        [
+            POLICY_NAMES.noAccountAdmin,
+            noAccountAdminPolicy(),
+            { ...ci, props: { name: "ci", resources: [accountAdmin] } },
+            { ...ci, props: { name: "ci", resources: [{ ...accountAdmin, accessLevel: "viewer" }] } },
+        ],
+        [
+            POLICY_NAMES.adminExpires,
+            adminExpiresPolicy(),
+            { ...ci, props: { name: "ci", resources: [accountAdmin] } },
+            { ...ci, props: { name: "ci", resources: [accountAdmin], expiresInDays: 30 } },
+        ],
+        [
+            POLICY_NAMES.protectedInProduction,
+            protectedInProductionPolicy(),
+            { ...ci, stack: "prod" },
+            { ...ci, stack: "prod", protect: true },
+        ],
+    ];
+
+    it.each(cases)("%s reports on the native resource the violation it reports on the dynamic one", async (_name, policy, breach) => {
+        const dynamic = await run(policy, { ...breach, type: API_TOKEN_TYPE });
+        expect(dynamic).toEqual({ violations: [expect.any(String)] });
+        expect(await run(policy, { ...breach, type: NATIVE_API_TOKEN_TYPE })).toEqual(dynamic);
+    });
+
+    it.each(cases)("%s passes the native resource once the token keeps the rule", async (_name, policy, _breach, fixed) => {
+        expect(await run(policy, { ...fixed, type: NATIVE_API_TOKEN_TYPE })).toEqual(ok);
+    });
+
+    it("does not judge a native resource's value unknown during preview", async () => {
+        const policy = maxLifetimePolicy(options);
+        expect(await run(policy, { type: NATIVE_API_TOKEN_TYPE, props: { name: "t", rotateAfterDays: UNKNOWN_NUMBER } })).toEqual(ok);
+    });
+
+    it("judges exactly the two ApiToken types: other types of the plugin's package or the dynamic provider are not applicable", async () => {
+        expect(API_TOKEN_TYPES).toEqual([API_TOKEN_TYPE, NATIVE_API_TOKEN_TYPE]);
+        for (const type of ["pulumi:providers:mailtrap", "mailtrap:index:ApiTokens", "pulumi-nodejs:dynamic/e2e:TokenConsumer"]) {
+            for (const policy of mailtrapTokenPolicies(options)) {
+                expect(await run(policy, { type, stack: "prod", props: { name: "t" } })).toEqual({ notApplicable: expect.any(String) });
+            }
+        }
+    });
+
+    it("names the type the plugin's schema declares", () => {
+        expect(NATIVE_API_TOKEN_TYPE).toBe(SCHEMA_API_TOKEN_TYPE);
+        expect(Object.keys(packageSchema("0.0.0").resources as object)).toContain(NATIVE_API_TOKEN_TYPE);
     });
 });
 
