@@ -86,6 +86,7 @@ class Renewal {
     private readonly issued: IssuedApiToken[] = [];
     private created?: IssuedApiToken;
     private readonly extraPrevious: PreviousToken[] = [];
+    private readonly watermark: number;
 
     constructor(
         private readonly ctx: OperationContext,
@@ -96,6 +97,8 @@ class Renewal {
         private readonly unfinished: string[],
     ) {
         this.request = requestFor(inputs, ctx.now);
+        // Ids only grow: a token made by this update's requests lies above every id seen before them.
+        this.watermark = Math.max(parts.live.info.id, highestSeenTokenId(inputs.accountId) ?? 0);
     }
 
     async run(facts: RenewalFacts): Promise<{ live: LiveToken; previous: PreviousToken[] }> {
@@ -122,7 +125,7 @@ class Renewal {
                 return { ...facts, oldToken: { reading: readOldToken(facts.live, current, facts.sentAt), info: current } };
             }
             case "list-successors":
-                return { ...facts, successors: await this.successorsOf(tokenId, this.watermark(tokenId)) };
+                return { ...facts, successors: await this.successorsOf(tokenId, this.watermark) };
         }
     }
 
@@ -202,7 +205,7 @@ class Renewal {
                 return;
             }
             case "name-unproven-successors": {
-                const candidates = facts.successors ?? (await this.successorsOf(old.id, this.watermark(old.id)).catch(() => undefined));
+                const candidates = facts.successors ?? (await this.successorsOf(old.id, this.watermark).catch(() => undefined));
                 const named =
                     candidates === undefined
                         ? `listing the account to name it failed: look for tokens named ${JSON.stringify(this.inputs.name)} above id ${old.id}`
@@ -311,11 +314,6 @@ class Renewal {
         return tokens.filter(
             (t) => t.id > after && t.id !== tokenId && !isHeld(t.id) && t.name === old.name && samePermissions(t.resources, old.resources),
         );
-    }
-
-    /** Ids above this one can only come from resets or creates made after it. */
-    private watermark(tokenId: number): number {
-        return Math.max(tokenId, highestSeenTokenId(this.inputs.accountId) ?? 0, ...this.issued.map((t) => t.id));
     }
 
     private say(message: string): void {

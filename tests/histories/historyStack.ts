@@ -37,6 +37,8 @@ export class HistoryStack {
     private inputs?: Record<string, unknown>;
     /** Replaced resources whose delete failed: the engine keeps them and deletes them at the next up. */
     readonly pendingDeletes: { id: string; state: ApiTokenState }[] = [];
+    /** Reset tokens in their grace that a delete (destroy or replacement) left to expire, as documented. */
+    readonly expiring = new Set<number>();
     /** Every line the provider printed, for the user. */
     readonly notices: string[] = [];
 
@@ -64,7 +66,7 @@ export class HistoryStack {
         return this.asProcess(async (provider) => {
             while (this.pendingDeletes.length > 0) {
                 await provider.delete(this.pendingDeletes[0].id, this.pendingDeletes[0].state);
-                this.pendingDeletes.shift();
+                this.leftToExpire(this.pendingDeletes.shift()!.state);
             }
             const news = this.programInputs(declaration);
             if (!this.state) {
@@ -91,6 +93,7 @@ export class HistoryStack {
                     this.pendingDeletes.push({ id: oldId, state: oldState });
                     await provider.delete(oldId, oldState);
                     this.pendingDeletes.pop();
+                    this.leftToExpire(oldState);
                 } else if (diff.changes) {
                     const updated = await recordPartial(provider.update(this.id!, this.state, inputs), (error) => {
                         this.state = error.properties;
@@ -143,11 +146,18 @@ export class HistoryStack {
     async destroy(): Promise<StepResult> {
         return this.asProcess(async (provider) => {
             await provider.delete(this.id!, this.state!);
+            this.leftToExpire(this.state!);
             this.state = undefined;
             this.id = undefined;
             this.inputs = undefined;
             return undefined;
         });
+    }
+
+    private leftToExpire(state: ApiTokenState): void {
+        for (const previous of state.previousTokens ?? []) {
+            if (previous.retiredBy === "expiry") this.expiring.add(previous.tokenId);
+        }
     }
 
     private async adoptInSameProcess(provider: ApiTokenProvider, declaration: Declaration, adoptTokenId: number): Promise<StepResult> {

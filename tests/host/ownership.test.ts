@@ -149,7 +149,7 @@ describe("a stack touches only the tokens its state holds", () => {
             const step = await (await freshProcess()).register("token", INPUTS, resource);
 
             expect(step.kind).toBe("update");
-            expect(stack.emulator.requests.map((r) => `${r.method} ${r.path}`)).toEqual([`GET ${TOKENS}`, `POST ${TOKENS}`]);
+            expect(stack.emulator.requests.map((r) => `${r.method} ${r.path}`)).toEqual([`POST ${TOKENS}`, `GET ${TOKENS}`]);
             expect(stack.emulator.getToken(ACCOUNT, successor.id)).toMatchObject({
                 expires_at: successor.expires_at,
                 token: successor.token,
@@ -180,11 +180,11 @@ describe("a stack touches only the tokens its state holds", () => {
             const outputs = step.resource!.outputs;
             expect(stack.emulator.isTokenValueLive(outputs.token as string)).toBe(true);
             expect(outputs.previousTokenId).toBe(resource.outputs.tokenId);
-            const line = await outputMatching(stack.host, /could each be its successor/);
+            const line = await outputMatching(stack.host, /nothing proves which/);
             expect(line).toContain(`${newer.id} "ci-sending"`);
         });
 
-        it("after a reset this process's own update lost, renews the one successor that fits (the one exception)", async () => {
+        it("after a reset this process's own update lost, deletes the one successor above every id it held (proven its own), then issues a new token", async () => {
             const resource = (await stack.engine.register("token", INPUTS)).resource!;
             stack.emulator.clearRequests();
             stack.emulator.injectFault({ method: "POST", path: /\/reset$/, fault: { kind: "apply-then-drop" } });
@@ -195,8 +195,9 @@ describe("a stack touches only the tokens its state holds", () => {
             expect(addressed(stack.emulator.requests)).toEqual([
                 { id: Number(resource.id), action: "reset" },
                 { id: Number(resource.id), action: "GET" },
-                { id: successor, action: "reset" },
+                { id: successor, action: "DELETE" },
             ]);
+            expect(stack.emulator.getToken(ACCOUNT, successor)).toBeUndefined();
             expect(stack.emulator.isTokenValueLive(step.resource!.outputs.token as string)).toBe(true);
             expectOtherStacksTokenUntouched();
         });
@@ -213,7 +214,7 @@ describe("a stack touches only the tokens its state holds", () => {
 
             const step = await next.register("token", { ...INPUTS, rotate: "2" }, refreshed);
 
-            expect(stack.emulator.requests.map((r) => `${r.method} ${r.path}`)).toEqual([`GET ${TOKENS}`, `POST ${TOKENS}`]);
+            expect(stack.emulator.requests.map((r) => `${r.method} ${r.path}`)).toEqual([`POST ${TOKENS}`, `GET ${TOKENS}`]);
             expect(stack.emulator.isTokenValueLive(step.resource!.outputs.token as string)).toBe(true);
             expect(stack.emulator.getToken(ACCOUNT, orphanSuccessor.id)!.expires_at).toBe(orphanSuccessor.expires_at);
             expectOtherStacksTokenUntouched();
