@@ -45,6 +45,8 @@ const README_PORT = "8025";
 const README_PLATFORM = "linux-amd64";
 const CLONE_DIR = "pulumi-mailtrap-tokens";
 const PROJECT_DIR = "mailtrap-tokens";
+/** package.json's version: the one the README's commands name. */
+const version = (JSON.parse(fs.readFileSync(path.join(repoRoot(), "package.json"), "utf8")) as { version: string }).version;
 
 export { readmeBlocks } from "./readme/blocks";
 
@@ -158,7 +160,6 @@ describe("the README's install steps and the docs' commands", () => {
             "plugin",
             "not-run",
         ]);
-        const version = (JSON.parse(fs.readFileSync(path.join(repoRoot(), "package.json"), "utf8")) as { version: string }).version;
         expect(blocks[2].body).toContain(`pulumi-mailtrap-tokens-${version}.tgz`);
         expect(blocks[0].body.trim()).toBe("npm run demo");
         expect(blocks.find((b) => b.kind === "background")!.body).toMatch(/^npx mailtrap-emulator --credential \S+ --account-id 3229/);
@@ -215,7 +216,7 @@ describe("the README's install steps and the docs' commands", () => {
         expect(output).toMatch(/~ {1,4}pulumi-nodejs:dynamic\/mailtrap:ApiToken +ci +updat/);
         expect(output).toMatch(/- {1,4}pulumi-nodejs:dynamic\/mailtrap:ApiToken +ci +deleted/);
         // The plugin archive was built and installed.
-        expect(output).toMatch(/mailtrap\s+resource\s+0\.2\.0/);
+        expect(output).toMatch(new RegExp(`mailtrap\\s+resource\\s+${version.replace(/\./g, "\\.")}`));
     }, 960_000);
 
     it.each(docsPages())(
