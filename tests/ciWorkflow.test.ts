@@ -90,7 +90,7 @@ function cacheFolders(): Map<string, string[]> {
             .split("\n")
             .filter((line) => !/^\s*#/.test(line))
             .join("\n");
-        for (const [, name] of code.matchAll(/(?:\.cache\/pulumi-mailtrap-tokens|\$\{?CACHE\}?)\/([^\s"'/)}]+)/g)) {
+        for (const [, name] of code.matchAll(/(?:\.cache\/pulumi-mailtrap-tokens\}?|\$\{?CACHE\}?)\/([^\s"'/)}]+)/g)) {
             if (name.startsWith(".")) continue;
             const dollar = name.indexOf("$");
             if (dollar === 0) throw new Error(`${script}: a cache folder named only by a variable: ${name}`);
