@@ -5,12 +5,14 @@
 # re-signs only its arm64 output). A later run with the same version reuses it. `cargo install`
 # compiles a few hundred crates: long the first time on two cores; cache the folder in CI.
 # Each step is announced on stderr; a failure names the step.
-#   RCODESIGN_CACHE  where it goes (default: $HOME/.cache/pulumi-mailtrap-tokens/rcodesign-<version>)
+#   RCODESIGN_CACHE  where it goes (default: <the cache>/rcodesign-<version>, the cache being
+#                    PULUMI_MAILTRAP_CACHE or $HOME/.cache/pulumi-mailtrap-tokens, where
+#                    scripts/build-plugins.sh looks for it)
 set -euo pipefail
 
 VERSION=0.29.0
 
-dir="${RCODESIGN_CACHE:-${HOME}/.cache/pulumi-mailtrap-tokens/rcodesign-${VERSION}}"
+dir="${RCODESIGN_CACHE:-${PULUMI_MAILTRAP_CACHE:-${HOME}/.cache/pulumi-mailtrap-tokens}/rcodesign-${VERSION}}"
 # shellcheck source=.ci/build-lib.sh
 source "$(dirname "$0")/build-lib.sh"
 build_start rcodesign

@@ -17,12 +17,18 @@
 #
 # macOS: the darwin-arm64 executable carries the ad-hoc signature Bun writes; the darwin-amd64 one
 # keeps the runtime's Developer ID signature, which appending the code broke, so it is re-signed
-# ad hoc with `rcodesign` (crates.io: apple-codesign; .ci/build-rcodesign.sh builds and caches it)
-# when found on PATH or in RCODESIGN. Every darwin executable's signature is then checked page by
-# page (scripts/check-macho-signature.py); without rcodesign darwin-amd64 fails that check and the
-# script stops, naming it (build the others with --platform).
+# ad hoc with `rcodesign` (crates.io: apple-codesign; .ci/build-rcodesign.sh builds and caches it),
+# found in RCODESIGN, on PATH or in the cache folder. Every darwin executable's signature is then
+# checked page by page (scripts/check-macho-signature.py). When darwin-amd64 is to be built and no
+# rcodesign is found, the script stops at once, before building anything, naming the command that
+# builds it (`bash .ci/build-rcodesign.sh`: cargo, many minutes the first time, then cached);
+# --build-rcodesign runs that command instead, and --platform leaves darwin-amd64 out.
 #
-#   scripts/build-plugins.sh [--out DIR] [--platform OS-ARCH]...   (default: bin/plugins, all five)
+#   scripts/build-plugins.sh [--out DIR] [--platform OS-ARCH]... [--build-rcodesign] [--check]
+#     (default: bin/plugins, all five)
+#     --build-rcodesign   build rcodesign with .ci/build-rcodesign.sh when none is found
+#     --check             only check the platforms and find (or build) rcodesign; build nothing
+#   PULUMI_MAILTRAP_CACHE   the cache folder (default: ~/.cache/pulumi-mailtrap-tokens)
 # Steps are announced on stderr, a failure names its step; the archives' paths go to stdout.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd -P)"
@@ -35,13 +41,17 @@ CACHE="${PULUMI_MAILTRAP_CACHE:-$HOME/.cache/pulumi-mailtrap-tokens}"
 
 out="$root/bin/plugins"
 platforms=()
+build_rcodesign=0
+check_only=0
 while [ $# -gt 0 ]; do
     case "$1" in
     --out) out="$2"; shift 2 ;;
     --out=*) out="${1#--out=}"; shift ;;
     --platform) platforms+=("$2"); shift 2 ;;
     --platform=*) platforms+=("${1#--platform=}"); shift ;;
-    *) echo "usage: scripts/build-plugins.sh [--out DIR] [--platform OS-ARCH]... (OS-ARCH: ${ALL_PLATFORMS[*]})" >&2; exit 2 ;;
+    --build-rcodesign) build_rcodesign=1; shift ;;
+    --check) check_only=1; shift ;;
+    *) echo "usage: scripts/build-plugins.sh [--out DIR] [--platform OS-ARCH]... [--build-rcodesign] [--check] (OS-ARCH: ${ALL_PLATFORMS[*]})" >&2; exit 2 ;;
     esac
 done
 [ ${#platforms[@]} -gt 0 ] || platforms=("${ALL_PLATFORMS[@]}")
@@ -60,6 +70,36 @@ bun_package() {
 for platform in "${platforms[@]}"; do
     bun_package "$platform" >/dev/null || { echo "build-plugins: unknown platform $platform (one of: ${ALL_PLATFORMS[*]})" >&2; exit 2; }
 done
+
+# rcodesign: RCODESIGN, else on PATH, else the one .ci/build-rcodesign.sh cached. darwin-amd64 needs
+# it (see above): without it the script stops here, before fetching or building anything.
+rcodesign="${RCODESIGN:-$(command -v rcodesign || true)}"
+[ -n "$rcodesign" ] || rcodesign="$(ls "$CACHE"/rcodesign-*/bin/rcodesign 2>/dev/null | tail -n 1 || true)"
+if [[ " ${platforms[*]} " == *" darwin-amd64 "* ]]; then
+    announce "checking for rcodesign (darwin-amd64 is signed ad hoc with it)"
+    if [ -n "$rcodesign" ] && [ ! -x "$rcodesign" ]; then
+        echo "build-plugins: $rcodesign is not an executable" >&2
+        false
+    fi
+    if [ -z "$rcodesign" ] && [ "$build_rcodesign" = 1 ]; then
+        announce "building rcodesign with .ci/build-rcodesign.sh (cargo; many minutes the first time, then cached)"
+        rcodesign="$(bash "$root/.ci/build-rcodesign.sh")/bin/rcodesign"
+    fi
+    if [ -z "$rcodesign" ]; then
+        {
+            echo "build-plugins: darwin-amd64 is signed ad hoc with rcodesign, which is not in RCODESIGN, on PATH or in $CACHE."
+            echo "Build it once (Rust's cargo; many minutes the first time, then cached in $CACHE), then run this again:"
+            echo "    bash .ci/build-rcodesign.sh"
+            echo "or let this command build it (--build-rcodesign, e.g. npm run release -- --build-rcodesign),"
+            echo "or leave darwin-amd64 out (--platform OS-ARCH for each of the others)."
+        } >&2
+        false
+    fi
+fi
+if [ "$check_only" = 1 ]; then
+    echo "build-plugins: ready to build ${platforms[*]}${rcodesign:+ (rcodesign: $rcodesign)}" >&2
+    exit 0
+fi
 
 # bun_runtime PACKAGE: the path of its executable in the cache, fetched on first use.
 bun_runtime() {
@@ -91,9 +131,6 @@ bun="$(bun_runtime "$(bun_package "$host")")"
 [ "$("$bun" --version)" = "$BUN_VERSION" ] || { echo "build-plugins: $bun is not Bun $BUN_VERSION" >&2; false; }
 
 version="$(node -p 'require(process.argv[1]).version' "$root/package.json")"
-rcodesign="${RCODESIGN:-$(command -v rcodesign || true)}"
-# Else the one .ci/build-rcodesign.sh cached.
-[ -n "$rcodesign" ] || rcodesign="$(ls "$CACHE"/rcodesign-*/bin/rcodesign 2>/dev/null | tail -n 1 || true)"
 mkdir -p "$out"
 out="$(cd "$out" && pwd -P)"
 work="$(mktemp -d)"

@@ -10,11 +10,15 @@
 # The Go SDK is no file: Go installs it from the repository at the tag sdk/go/v<version>
 # (.github/workflows/release.yml pushes it). The version is package.json's, the one place it is set.
 #
-#   scripts/release.sh [--out DIR] [--platform OS-ARCH]... [--no-check] [--no-build]
-#     --platform   only these plugin platforms (default: all that build-plugins builds)
-#     --no-check   skip `npm run check-sdk` (CI runs it as a step of its own; a release runs it)
-#     --no-build   take bin/ as built (tests/release.test.ts: jest's other files read bin/ meanwhile)
+#   scripts/release.sh [--out DIR] [--platform OS-ARCH]... [--build-rcodesign] [--no-check] [--no-build]
+#     --platform          only these plugin platforms (default: all that build-plugins builds)
+#     --build-rcodesign   build rcodesign (.ci/build-rcodesign.sh) if none is found
+#     --no-check          skip `npm run check-sdk` (CI runs it as a step of its own; a release runs it)
+#     --no-build          take bin/ as built (tests/release.test.ts: jest's other files read bin/ meanwhile)
 #   RELEASE_TAG    when set (the workflow sets the pushed tag), it must be v<version>
+# The darwin-amd64 plugin is signed with rcodesign: when it is to be built and none is found (in
+# RCODESIGN, on PATH or in the cache), the script stops before building anything, naming the
+# command that builds it (`bash .ci/build-rcodesign.sh`).
 # Steps are announced on stderr, a failure names its step; the folder goes to stdout.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -31,9 +35,10 @@ while [ $# -gt 0 ]; do
     case "$1" in
     --out) out="$2"; shift 2 ;;
     --platform) plugin_args+=(--platform "$2"); shift 2 ;;
+    --build-rcodesign) plugin_args+=(--build-rcodesign); shift ;;
     --no-check) check=0; shift ;;
     --no-build) build=0; shift ;;
-    *) echo "usage: scripts/release.sh [--out DIR] [--platform OS-ARCH]... [--no-check] [--no-build]" >&2; exit 2 ;;
+    *) echo "usage: scripts/release.sh [--out DIR] [--platform OS-ARCH]... [--build-rcodesign] [--no-check] [--no-build]" >&2; exit 2 ;;
     esac
 done
 version="$(node -p 'require("./package.json").version')"
@@ -44,6 +49,9 @@ if [ -n "${RELEASE_TAG:-}" ] && [ "$RELEASE_TAG" != "v$version" ]; then
     echo "release: the tag $RELEASE_TAG is not v$version, package.json's version" >&2
     false
 fi
+
+announce "checking for rcodesign, which signs darwin-amd64 (scripts/build-plugins.sh --check)"
+bash scripts/build-plugins.sh --check "${plugin_args[@]}"
 
 announce "emptying $out"
 rm -rf "$out"

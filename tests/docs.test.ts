@@ -1,5 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
+import { repoRoot } from "./harness/captureProgram";
 import { DOCS_DIR, README, docsPages, strayFigures } from "./readme/blocks";
 
 /**
@@ -23,5 +24,56 @@ describe("the README and docs/", () => {
         expect(
             strayFigures("<!-- figures:bench -->\n9.92 ms\n<!-- /figures -->\n12 hours of grace, 90 days, v3.274.1, 150 requests"),
         ).toEqual([]);
+    });
+});
+
+/** The options a script's argument loop takes: its `--name)` and `--name=*)` case labels. */
+function scriptOptions(script: string): string[] {
+    const text = fs.readFileSync(path.join(repoRoot(), script), "utf8");
+    return [...text.matchAll(/^\s+(--[a-z-]+)(?:=\*)?\)/gm)].map(([, option]) => option);
+}
+
+describe("the release commands the README and docs/ name", () => {
+    const pages = [["README.md", README], ...docsPages().map((page) => [`docs/${page}`, path.join(DOCS_DIR, page)])];
+    const texts = pages.map(([name, file]) => [name, fs.readFileSync(file, "utf8")] as const);
+
+    it("pass `npm run release` and `npm run build-plugins` only options the scripts take", () => {
+        const options: Record<string, string[]> = {
+            release: scriptOptions("scripts/release.sh"),
+            "build-plugins": scriptOptions("scripts/build-plugins.sh"),
+        };
+        expect(options.release).toEqual(expect.arrayContaining(["--platform", "--build-rcodesign", "--no-check", "--no-build"]));
+        const used: string[] = [];
+        const unknown: string[] = [];
+        for (const [name, text] of texts) {
+            for (const [command, script, args] of text.matchAll(/npm run (release|build-plugins) -- ([^`\n]+)/g)) {
+                for (const option of args.match(/--[a-z-]+/g) ?? []) {
+                    used.push(`${script} ${option}`);
+                    if (!options[script].includes(option)) unknown.push(`${name}: ${command.trim()}`);
+                }
+            }
+        }
+        expect(unknown).toEqual([]);
+        expect(used).toEqual(expect.arrayContaining(["release --build-rcodesign", "build-plugins --platform"]));
+    });
+
+    it("run scripts that exist", () => {
+        const missing = texts.flatMap(([name, text]) =>
+            [...text.matchAll(/\bbash ((?:\.ci|scripts)\/[\w.-]+\.sh)\b/g)]
+                .filter(([, script]) => !fs.existsSync(path.join(repoRoot(), script)))
+                .map(([, script]) => `${name}: ${script}`),
+        );
+        expect(missing).toEqual([]);
+    });
+
+    it("the README says what `npm run release` needs beyond the clone: rcodesign, the command that builds it (the one the script names when it stops), --platform", () => {
+        const readme = fs.readFileSync(README, "utf8");
+        const paragraph = readme.split("\n\n").find((p) => p.includes("`npm run release` builds every artifact"))!;
+        expect(paragraph).toContain("`bash .ci/build-rcodesign.sh`");
+        expect(paragraph).toContain("--build-rcodesign");
+        expect(paragraph).toContain("`--platform OS-ARCH`");
+        expect(fs.readFileSync(path.join(repoRoot(), "scripts", "build-plugins.sh"), "utf8")).toContain(
+            'echo "    bash .ci/build-rcodesign.sh"',
+        );
     });
 });

@@ -36,7 +36,7 @@ import { cliEnvironment, findPulumiCli } from "./support/pulumiCli";
  * this machine's `<os>-<arch>` for `linux-amd64`, and a HOME of its own for `pulumi login --local`
  * (npm keeps the real cache and user config, and prefers the cache: packages come from the
  * registry only when the cache lacks them). README_TEST_PULUMI_VERSION runs the steps with another
- * `@pulumi/pulumi` in place of 3.248.0.
+ * `@pulumi/pulumi` in place of the one step 2 picks for this Node.js (its `pulumi_sdk=` line).
  */
 
 const CLONE_LINE = "git clone <repository URL> pulumi-mailtrap-tokens";
@@ -45,14 +45,22 @@ const README_PORT = "8025";
 const README_PLATFORM = "linux-amd64";
 const CLONE_DIR = "pulumi-mailtrap-tokens";
 const PROJECT_DIR = "mailtrap-tokens";
+/** package.json's version: the one the README's commands name. */
+const version = (JSON.parse(fs.readFileSync(path.join(repoRoot(), "package.json"), "utf8")) as { version: string }).version;
 
 export { readmeBlocks } from "./readme/blocks";
+
+/** Step 2's line that picks the `@pulumi/pulumi` version for the Node.js it runs on. */
+const PULUMI_SDK_LINE = /^pulumi_sdk=.*$/m;
+/** What step 2 installs here: README_TEST_PULUMI_VERSION, else the newest tested for this Node.js. */
+const expectedPulumiVersion =
+    process.env.README_TEST_PULUMI_VERSION ?? (Number(process.versions.node.split(".")[0]) >= 22 ? "3.276.0" : "3.248.0");
 
 /** The substitutions every block gets: the port, the platform, the `@pulumi/pulumi` version under test. */
 function substitute(body: string, port: number): string {
     let result = body.replaceAll(README_PORT, String(port)).replaceAll(README_PLATFORM, pluginPlatform());
     const pulumiVersion = process.env.README_TEST_PULUMI_VERSION;
-    if (pulumiVersion) result = result.replaceAll("@pulumi/pulumi@3.248.0", `@pulumi/pulumi@${pulumiVersion}`);
+    if (pulumiVersion) result = result.replace(PULUMI_SDK_LINE, `pulumi_sdk=${pulumiVersion}`);
     return result;
 }
 
@@ -158,8 +166,11 @@ describe("the README's install steps and the docs' commands", () => {
             "plugin",
             "not-run",
         ]);
-        const version = (JSON.parse(fs.readFileSync(path.join(repoRoot(), "package.json"), "utf8")) as { version: string }).version;
         expect(blocks[2].body).toContain(`pulumi-mailtrap-tokens-${version}.tgz`);
+        // Step 2 picks `@pulumi/pulumi` and `@types/node` for the Node.js it runs on: no version to change by hand.
+        expect(blocks[2].body).toMatch(PULUMI_SDK_LINE);
+        expect(blocks[2].body).toContain('"@pulumi/pulumi@$pulumi_sdk"');
+        expect(blocks[2].body).toContain('"@types/node@$node_major"');
         expect(blocks[0].body.trim()).toBe("npm run demo");
         expect(blocks.find((b) => b.kind === "background")!.body).toMatch(/^npx mailtrap-emulator --credential \S+ --account-id 3229/);
         expect(blocks.find((b) => b.kind === "plugin")!.body).toContain(`pulumi-resource-mailtrap-v${version}-${README_PLATFORM}.tar.gz`);
@@ -193,7 +204,10 @@ describe("the README's install steps and the docs' commands", () => {
         const installed = JSON.parse(fs.readFileSync(path.join(project, "node_modules", "pulumi-mailtrap-tokens", "package.json"), "utf8"));
         expect(installed.bin).toMatchObject({ "mailtrap-emulator": "bin/provider/emulator/cli.js" });
         const sdk = JSON.parse(fs.readFileSync(path.join(project, "node_modules", "@pulumi", "pulumi", "package.json"), "utf8"));
-        expect(sdk.version).toBe(process.env.README_TEST_PULUMI_VERSION ?? "3.248.0");
+        expect(sdk.version).toBe(expectedPulumiVersion);
+        // @types/node of this Node.js's major version, as step 2 asks for.
+        const types = JSON.parse(fs.readFileSync(path.join(project, "node_modules", "@types", "node", "package.json"), "utf8"));
+        expect(types.version.split(".")[0]).toBe(process.versions.node.split(".")[0]);
         // One copy of the SDK: the package uses the project's.
         expect(fs.existsSync(path.join(project, "node_modules", "pulumi-mailtrap-tokens", "node_modules", "@pulumi", "pulumi"))).toBe(
             false,
@@ -202,6 +216,8 @@ describe("the README's install steps and the docs' commands", () => {
         // The demo ran in the clone: create, rotation preview, rotation, refresh, destroy.
         expect(output).toContain("will rotate: its rotate trigger changed");
         expect(output).toMatch(/no secret appeared in the provider's output/);
+        // Step 5: destroy deletes the token, not the value the rotation reset out, which expires by itself.
+        expect(output).toMatch(/token \d+ \(the previous one\) is left to expire at/);
         if (!cliDir) {
             process.stderr.write(
                 "readme.test: no Pulumi CLI on this machine (see `npm run test:e2e`): the README's pulumi and plugin blocks were not run\n",
@@ -215,8 +231,23 @@ describe("the README's install steps and the docs' commands", () => {
         expect(output).toMatch(/~ {1,4}pulumi-nodejs:dynamic\/mailtrap:ApiToken +ci +updat/);
         expect(output).toMatch(/- {1,4}pulumi-nodejs:dynamic\/mailtrap:ApiToken +ci +deleted/);
         // The plugin archive was built and installed.
-        expect(output).toMatch(/mailtrap\s+resource\s+0\.2\.0/);
+        expect(output).toMatch(new RegExp(`mailtrap\\s+resource\\s+${version.replace(/\./g, "\\.")}`));
     }, 960_000);
+
+    it("the emulator starts from any folder with `npx --prefix <project folder>`, as step 3 says", async () => {
+        if (!readmeRan) throw new Error("this runs in the README's project: the README's steps did not pass");
+        const readme = fs.readFileSync(README, "utf8");
+        const command = /`(npx --prefix <project folder> mailtrap-emulator) …`/.exec(readme)?.[1];
+        expect(command).toBeDefined();
+        const elsewhere = fs.mkdtempSync(path.join(work, "elsewhere-"));
+        const log = path.join(work, "elsewhere.log");
+        const body = `${command!.replace("<project folder>", path.join(work, PROJECT_DIR))} --port 0 --credential local-only-credential`;
+        const file = path.join(work, "elsewhere.sh");
+        fs.writeFileSync(file, [...SCRIPT_PRELUDE, ...backgroundLines(body, JSON.stringify(log))].join("\n") + "\n");
+        const { code, output } = await runScript(file, elsewhere, environment(), 120_000);
+        if (code !== 0) throw new Error(`\`${body}\` from another folder failed (exit ${code}):\n${output}`);
+        expect(fs.readFileSync(log, "utf8")).toMatch(/Mailtrap API-token emulator listening on http:\/\/127\.0\.0\.1:\d+/);
+    }, 150_000);
 
     it.each(docsPages())(
         "docs/%s: its commands run beside the README's clone and project",
@@ -252,11 +283,21 @@ describe("the README's install steps and the docs' commands", () => {
 
         const gitBlock = blocks.find((b) => b.kind === "git")!;
         expect(gitBlock.body).toContain(GIT_URL);
+        // Run in step 2's project, with its `pulumi_sdk` (and `node_major`).
+        const consumerBlock = blocks.find((b) => b.kind === "consumer" && PULUMI_SDK_LINE.test(b.body))!;
+        const step2Variables = substitute(consumerBlock.body, 0)
+            .split("\n")
+            .filter((line) => /^(node_major|pulumi_sdk)=/.test(line))
+            .join("\n");
+        expect(gitBlock.body).toContain('"@pulumi/pulumi@$pulumi_sdk"');
         const consumer = path.join(work, "git-consumer");
         fs.mkdirSync(consumer);
         fs.writeFileSync(path.join(consumer, "package.json"), JSON.stringify({ name: "git-consumer", private: true }));
         const file = path.join(work, "git.sh");
-        fs.writeFileSync(file, `set -euo pipefail\n${substitute(gitBlock.body, 0).replace(GIT_URL, `git+file://${repo}#${commit}`)}\n`);
+        fs.writeFileSync(
+            file,
+            `set -euo pipefail\n${step2Variables}\n${substitute(gitBlock.body, 0).replace(GIT_URL, `git+file://${repo}#${commit}`)}\n`,
+        );
         const { code, output } = await runScript(file, consumer, environment(), 600_000);
         if (code !== 0) throw new Error(`the README's git install failed (exit ${code}):\n${output}`);
         const installed = path.join(consumer, "node_modules", "pulumi-mailtrap-tokens");
@@ -267,5 +308,7 @@ describe("the README's install steps and the docs' commands", () => {
             encoding: "utf8",
         });
         expect(exported.trim().split(",")).toEqual(expect.arrayContaining(["ApiToken", "getApiTokens", "getApiTokensOutput"]));
+        const sdk = JSON.parse(fs.readFileSync(path.join(consumer, "node_modules", "@pulumi", "pulumi", "package.json"), "utf8"));
+        expect(sdk.version).toBe(expectedPulumiVersion);
     }, 660_000);
 });

@@ -101,6 +101,103 @@ describe("npm run release", () => {
     });
 });
 
+describe("npm run release without rcodesign (a fresh clone)", () => {
+    let work: string;
+    let cache: string;
+    beforeEach(() => {
+        work = fs.mkdtempSync(path.join(os.tmpdir(), "release-rcodesign-"));
+        cache = path.join(work, "cache");
+        fs.mkdirSync(cache);
+    });
+    afterEach(() => fs.rmSync(work, { recursive: true, force: true }));
+
+    /** This environment with an empty cache folder, no RCODESIGN and no rcodesign on PATH. */
+    const withoutRcodesign = (extra: Record<string, string> = {}): NodeJS.ProcessEnv => {
+        const env: NodeJS.ProcessEnv = {
+            ...process.env,
+            PATH: (process.env.PATH ?? "")
+                .split(path.delimiter)
+                .filter((dir) => !fs.existsSync(path.join(dir, "rcodesign")))
+                .join(path.delimiter),
+            PULUMI_MAILTRAP_CACHE: cache,
+            ...extra,
+        };
+        delete env.RCODESIGN;
+        delete env.RCODESIGN_CACHE;
+        delete env.RELEASE_TAG;
+        return env;
+    };
+
+    it("stops at once, before checking, building or fetching anything, naming the command that builds rcodesign", () => {
+        const out = path.join(work, "release");
+        const started = Date.now();
+        // No --no-check, no --no-build: the check comes before both.
+        const run = spawnSync("bash", [RELEASE, "--out", out], { cwd: root, env: withoutRcodesign(), encoding: "utf8", timeout: 60_000 });
+
+        expect(run.status).toBe(1);
+        expect(run.stderr).toContain("\n    bash .ci/build-rcodesign.sh\n");
+        expect(run.stderr).toContain("--build-rcodesign");
+        expect(run.stderr).toContain("release: FAILED at step: checking for rcodesign");
+        expect(run.stderr).not.toMatch(/check-sdk|npm run build|compiling/);
+        expect(fs.existsSync(out)).toBe(false);
+        expect(fs.readdirSync(cache)).toEqual([]); // no Bun runtime fetched
+        expect(Date.now() - started).toBeLessThan(30_000);
+    });
+
+    it("builds without rcodesign when --platform leaves darwin-amd64 out (checked, nothing built)", () => {
+        const run = spawnSync(
+            "bash",
+            [path.join(root, "scripts", "build-plugins.sh"), "--check", "--platform", "linux-amd64", "--platform", "darwin-arm64"],
+            {
+                cwd: root,
+                env: withoutRcodesign(),
+                encoding: "utf8",
+                timeout: 60_000,
+            },
+        );
+        expect(run.stderr).toContain("build-plugins: ready to build linux-amd64 darwin-arm64");
+        expect(run.status).toBe(0);
+        expect(fs.readdirSync(cache)).toEqual([]);
+    });
+
+    it("--build-rcodesign runs .ci/build-rcodesign.sh, which caches it where build-plugins looks (a stand-in cargo here)", () => {
+        // A stand-in for `cargo install … --root DIR`: an rcodesign that prints its version.
+        const bin = path.join(work, "bin");
+        fs.mkdirSync(bin);
+        fs.writeFileSync(
+            path.join(bin, "cargo"),
+            [
+                "#!/usr/bin/env bash",
+                'while [ $# -gt 0 ]; do case "$1" in --root) dest="$2"; shift 2 ;; *) shift ;; esac; done',
+                'mkdir -p "$dest/bin"',
+                "printf '#!/bin/sh\\necho apple-codesign 0.29.0\\n' >\"$dest/bin/rcodesign\"",
+                'chmod +x "$dest/bin/rcodesign"',
+                "",
+            ].join("\n"),
+            { mode: 0o755 },
+        );
+        const env = withoutRcodesign();
+        env.PATH = `${bin}${path.delimiter}${env.PATH}`;
+        const check = (...args: string[]) =>
+            spawnSync("bash", [path.join(root, "scripts", "build-plugins.sh"), "--check", "--platform", "darwin-amd64", ...args], {
+                cwd: root,
+                env,
+                encoding: "utf8",
+                timeout: 60_000,
+            });
+
+        const built = check("--build-rcodesign");
+        expect(built.stderr).toContain("building rcodesign with .ci/build-rcodesign.sh");
+        expect(built.status).toBe(0);
+        const cached = path.join(cache, "rcodesign-0.29.0", "bin", "rcodesign");
+        expect(fs.existsSync(cached)).toBe(true);
+        // The next run finds it without the flag.
+        const again = check();
+        expect(again.status).toBe(0);
+        expect(again.stderr).toContain(`(rcodesign: ${cached})`);
+    });
+});
+
 describe(".github/workflows/release.yml", () => {
     const workflow = loadYaml(path.join(root, ".github", "workflows", "release.yml"));
     const steps: { name?: string; uses?: string; run?: string }[] = workflow.jobs.release.steps;
