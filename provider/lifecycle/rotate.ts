@@ -118,7 +118,11 @@ class Renewal {
             case "reset":
                 return { ...facts, reset: await this.reset(tokenId) };
             case "reset-again":
-                this.say(`${describeAnswer(facts.reset)}; token ${tokenId} shows no reset, so the reset is made once more`);
+                this.say(
+                    facts.oldToken?.reading === "not-reset"
+                        ? `${describeAnswer(facts.reset)}; token ${tokenId} was not reset, so the reset is made once more`
+                        : `${describeAnswer(facts.reset)}; token ${tokenId} expires within the grace, where a reset would not move its expiry, so the reset is made once more`,
+                );
                 return { ...facts, retry: await this.reset(tokenId) };
             case "read-old-token": {
                 const current = await this.getIfPresent(tokenId);
