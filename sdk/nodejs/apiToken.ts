@@ -100,6 +100,10 @@ export class ApiToken extends pulumi.CustomResource {
      */
     declare public /*out*/ readonly previousTokenRetiredBy: pulumi.Output<enums.PreviousTokenRetirement | undefined>;
     /**
+     * Every token a renewal replaced that is still valid, oldest first: each stays until its grace ends, however many renewals follow; destroy deletes those still valid.
+     */
+    declare public /*out*/ readonly previousTokens: pulumi.Output<outputs.PreviousToken[] | undefined>;
+    /**
      * Permissions of the token; none when omitted. Changing them replaces the token.
      */
     declare public readonly resources: pulumi.Output<outputs.ApiTokenPermission[]>;
@@ -170,6 +174,7 @@ export class ApiToken extends pulumi.CustomResource {
             resourceInputs["previousTokenExpiresAt"] = undefined /*out*/;
             resourceInputs["previousTokenId"] = undefined /*out*/;
             resourceInputs["previousTokenRetiredBy"] = undefined /*out*/;
+            resourceInputs["previousTokens"] = undefined /*out*/;
             resourceInputs["rotationCount"] = undefined /*out*/;
             resourceInputs["rotationHistory"] = undefined /*out*/;
             resourceInputs["stateVersion"] = undefined /*out*/;
@@ -191,6 +196,7 @@ export class ApiToken extends pulumi.CustomResource {
             resourceInputs["previousTokenExpiresAt"] = undefined /*out*/;
             resourceInputs["previousTokenId"] = undefined /*out*/;
             resourceInputs["previousTokenRetiredBy"] = undefined /*out*/;
+            resourceInputs["previousTokens"] = undefined /*out*/;
             resourceInputs["resources"] = undefined /*out*/;
             resourceInputs["rotate"] = undefined /*out*/;
             resourceInputs["rotateAfterDays"] = undefined /*out*/;

@@ -42,6 +42,8 @@ type ApiToken struct {
 	PreviousTokenId pulumi.IntPtrOutput `pulumi:"previousTokenId"`
 	// How the previous token ends: "expiry" (reset: the API expires it) or "delete" (a new token took its place: deleted after its grace, or by destroy).
 	PreviousTokenRetiredBy PreviousTokenRetirementPtrOutput `pulumi:"previousTokenRetiredBy"`
+	// Every token a renewal replaced that is still valid, oldest first: each stays until its grace ends, however many renewals follow; destroy deletes those still valid.
+	PreviousTokens PreviousTokenArrayOutput `pulumi:"previousTokens"`
 	// Permissions of the token; none when omitted. Changing them replaces the token.
 	Resources ApiTokenPermissionArrayOutput `pulumi:"resources"`
 	// Rotation trigger: any change of value (set, changed or removed) rotates the token in an update.
@@ -305,6 +307,11 @@ func (o ApiTokenOutput) PreviousTokenId() pulumi.IntPtrOutput {
 // How the previous token ends: "expiry" (reset: the API expires it) or "delete" (a new token took its place: deleted after its grace, or by destroy).
 func (o ApiTokenOutput) PreviousTokenRetiredBy() PreviousTokenRetirementPtrOutput {
 	return o.ApplyT(func(v *ApiToken) PreviousTokenRetirementPtrOutput { return v.PreviousTokenRetiredBy }).(PreviousTokenRetirementPtrOutput)
+}
+
+// Every token a renewal replaced that is still valid, oldest first: each stays until its grace ends, however many renewals follow; destroy deletes those still valid.
+func (o ApiTokenOutput) PreviousTokens() PreviousTokenArrayOutput {
+	return o.ApplyT(func(v *ApiToken) PreviousTokenArrayOutput { return v.PreviousTokens }).(PreviousTokenArrayOutput)
 }
 
 // Permissions of the token; none when omitted. Changing them replaces the token.

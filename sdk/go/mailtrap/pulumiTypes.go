@@ -212,6 +212,66 @@ func (o ApiTokenPermissionArrayOutput) Index(i pulumi.IntInput) ApiTokenPermissi
 	}).(ApiTokenPermissionOutput)
 }
 
+// A token a renewal replaced that is still valid.
+type PreviousToken struct {
+	// The end of its grace (ISO 8601).
+	ExpiresAt string `pulumi:"expiresAt"`
+	// How it ends: "expiry" (reset: the API expires it) or "delete" (the provider deletes it after its grace).
+	RetiredBy PreviousTokenRetirement `pulumi:"retiredBy"`
+	// The token's id.
+	TokenId int `pulumi:"tokenId"`
+}
+
+// A token a renewal replaced that is still valid.
+type PreviousTokenOutput struct{ *pulumi.OutputState }
+
+func (PreviousTokenOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*PreviousToken)(nil)).Elem()
+}
+
+func (o PreviousTokenOutput) ToPreviousTokenOutput() PreviousTokenOutput {
+	return o
+}
+
+func (o PreviousTokenOutput) ToPreviousTokenOutputWithContext(ctx context.Context) PreviousTokenOutput {
+	return o
+}
+
+// The end of its grace (ISO 8601).
+func (o PreviousTokenOutput) ExpiresAt() pulumi.StringOutput {
+	return o.ApplyT(func(v PreviousToken) string { return v.ExpiresAt }).(pulumi.StringOutput)
+}
+
+// How it ends: "expiry" (reset: the API expires it) or "delete" (the provider deletes it after its grace).
+func (o PreviousTokenOutput) RetiredBy() PreviousTokenRetirementOutput {
+	return o.ApplyT(func(v PreviousToken) PreviousTokenRetirement { return v.RetiredBy }).(PreviousTokenRetirementOutput)
+}
+
+// The token's id.
+func (o PreviousTokenOutput) TokenId() pulumi.IntOutput {
+	return o.ApplyT(func(v PreviousToken) int { return v.TokenId }).(pulumi.IntOutput)
+}
+
+type PreviousTokenArrayOutput struct{ *pulumi.OutputState }
+
+func (PreviousTokenArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]PreviousToken)(nil)).Elem()
+}
+
+func (o PreviousTokenArrayOutput) ToPreviousTokenArrayOutput() PreviousTokenArrayOutput {
+	return o
+}
+
+func (o PreviousTokenArrayOutput) ToPreviousTokenArrayOutputWithContext(ctx context.Context) PreviousTokenArrayOutput {
+	return o
+}
+
+func (o PreviousTokenArrayOutput) Index(i pulumi.IntInput) PreviousTokenOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) PreviousToken {
+		return vs[0].([]PreviousToken)[vs[1].(int)]
+	}).(PreviousTokenOutput)
+}
+
 // A token the resource issued or took over; never a value.
 type RotationRecord struct {
 	// Why: created, adopted, trigger, age, expiry, expiry-mismatch, reset-outside or recovered.
@@ -286,6 +346,8 @@ func init() {
 	pulumi.RegisterOutputType(ApiTokenInfoArrayOutput{})
 	pulumi.RegisterOutputType(ApiTokenPermissionOutput{})
 	pulumi.RegisterOutputType(ApiTokenPermissionArrayOutput{})
+	pulumi.RegisterOutputType(PreviousTokenOutput{})
+	pulumi.RegisterOutputType(PreviousTokenArrayOutput{})
 	pulumi.RegisterOutputType(RotationRecordOutput{})
 	pulumi.RegisterOutputType(RotationRecordArrayOutput{})
 }

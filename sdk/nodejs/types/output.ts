@@ -55,6 +55,24 @@ export interface ApiTokenPermission {
 }
 
 /**
+ * A token a renewal replaced that is still valid.
+ */
+export interface PreviousToken {
+    /**
+     * The end of its grace (ISO 8601).
+     */
+    expiresAt: string;
+    /**
+     * How it ends: "expiry" (reset: the API expires it) or "delete" (the provider deletes it after its grace).
+     */
+    retiredBy: enums.PreviousTokenRetirement;
+    /**
+     * The token's id.
+     */
+    tokenId: number;
+}
+
+/**
  * A token the resource issued or took over; never a value.
  */
 export interface RotationRecord {

@@ -243,6 +243,7 @@ class ApiToken(pulumi.CustomResource):
             __props__.__dict__["previous_token_expires_at"] = None
             __props__.__dict__["previous_token_id"] = None
             __props__.__dict__["previous_token_retired_by"] = None
+            __props__.__dict__["previous_tokens"] = None
             __props__.__dict__["rotation_count"] = None
             __props__.__dict__["rotation_history"] = None
             __props__.__dict__["state_version"] = None
@@ -287,6 +288,7 @@ class ApiToken(pulumi.CustomResource):
         __props__.__dict__["previous_token_expires_at"] = None
         __props__.__dict__["previous_token_id"] = None
         __props__.__dict__["previous_token_retired_by"] = None
+        __props__.__dict__["previous_tokens"] = None
         __props__.__dict__["resources"] = None
         __props__.__dict__["rotate"] = None
         __props__.__dict__["rotate_after_days"] = None
@@ -408,6 +410,14 @@ class ApiToken(pulumi.CustomResource):
         How the previous token ends: "expiry" (reset: the API expires it) or "delete" (a new token took its place: deleted after its grace, or by destroy).
         """
         return pulumi.get(self, "previous_token_retired_by")
+
+    @_builtins.property
+    @pulumi.getter(name="previousTokens")
+    def previous_tokens(self) -> pulumi.Output[Optional[Sequence['outputs.PreviousToken']]]:
+        """
+        Every token a renewal replaced that is still valid, oldest first: each stays until its grace ends, however many renewals follow; destroy deletes those still valid.
+        """
+        return pulumi.get(self, "previous_tokens")
 
     @_builtins.property
     @pulumi.getter

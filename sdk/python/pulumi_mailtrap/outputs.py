@@ -19,6 +19,7 @@ from ._enums import *
 __all__ = [
     'ApiTokenInfo',
     'ApiTokenPermission',
+    'PreviousToken',
     'RotationRecord',
 ]
 
@@ -165,6 +166,72 @@ class ApiTokenPermission(dict):
         The kind of Mailtrap object: `account`, `project`, `inbox` or `sending_domain`.
         """
         return pulumi.get(self, "resource_type")
+
+
+@pulumi.output_type
+class PreviousToken(dict):
+    """
+    A token a renewal replaced that is still valid.
+    """
+    @staticmethod
+    def __key_warning(key: str):
+        suggest = None
+        if key == "expiresAt":
+            suggest = "expires_at"
+        elif key == "retiredBy":
+            suggest = "retired_by"
+        elif key == "tokenId":
+            suggest = "token_id"
+
+        if suggest:
+            pulumi.log.warn(f"Key '{key}' not found in PreviousToken. Access the value via the '{suggest}' property getter instead.")
+
+    def __getitem__(self, key: str) -> Any:
+        PreviousToken.__key_warning(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default = None) -> Any:
+        PreviousToken.__key_warning(key)
+        return super().get(key, default)
+
+    def __init__(__self__, *,
+                 expires_at: _builtins.str,
+                 retired_by: 'PreviousTokenRetirement',
+                 token_id: _builtins.int):
+        """
+        A token a renewal replaced that is still valid.
+
+        :param _builtins.str expires_at: The end of its grace (ISO 8601).
+        :param 'PreviousTokenRetirement' retired_by: How it ends: "expiry" (reset: the API expires it) or "delete" (the provider deletes it after its grace).
+        :param _builtins.int token_id: The token's id.
+        """
+        pulumi.set(__self__, "expires_at", expires_at)
+        pulumi.set(__self__, "retired_by", retired_by)
+        pulumi.set(__self__, "token_id", token_id)
+
+    @_builtins.property
+    @pulumi.getter(name="expiresAt")
+    def expires_at(self) -> _builtins.str:
+        """
+        The end of its grace (ISO 8601).
+        """
+        return pulumi.get(self, "expires_at")
+
+    @_builtins.property
+    @pulumi.getter(name="retiredBy")
+    def retired_by(self) -> 'PreviousTokenRetirement':
+        """
+        How it ends: "expiry" (reset: the API expires it) or "delete" (the provider deletes it after its grace).
+        """
+        return pulumi.get(self, "retired_by")
+
+    @_builtins.property
+    @pulumi.getter(name="tokenId")
+    def token_id(self) -> _builtins.int:
+        """
+        The token's id.
+        """
+        return pulumi.get(self, "token_id")
 
 
 @pulumi.output_type
