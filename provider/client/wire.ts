@@ -27,10 +27,8 @@ export interface WireApiToken {
 }
 
 const ACCESS_LEVEL_CODES: Record<AccessLevel, number> = { viewer: 10, admin: 100 };
-const ACCESS_LEVEL_NAMES = new Map<unknown, AccessLevel>([
-    [10, "viewer"],
-    [100, "admin"],
-]);
+/** The named levels by code. A plain object, not a Map: the provider is serialized into state, and a captured Map loses its entries. */
+const ACCESS_LEVEL_NAMES: Readonly<Record<number, AccessLevel>> = { 10: "viewer", 100: "admin" };
 
 export function fromWireToken(wire: WireApiToken): ApiTokenInfo {
     return {
@@ -52,7 +50,7 @@ function fromWirePermission(wire: WirePermission): ApiTokenPermission {
     return {
         resourceType: wire.resource_type as ResourceType,
         resourceId: wire.resource_id,
-        accessLevel: ACCESS_LEVEL_NAMES.get(wire.access_level) ?? wire.access_level,
+        accessLevel: (typeof wire.access_level === "number" ? ACCESS_LEVEL_NAMES[wire.access_level] : undefined) ?? wire.access_level,
     };
 }
 

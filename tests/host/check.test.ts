@@ -73,7 +73,7 @@ describe("check through the dynamic-provider host", () => {
         ],
         ["an expiry that is not a date", { expiresAt: "next week" }, "expiresAt", /ISO 8601 date-time/],
         ["an expiry in the past", { expiresAt: "2020-01-01T00:00:00Z" }, "expiresAt", /in the future/],
-        ["an expiry over 5 years ahead", { expiresAt: future(6 * 366) }, "expiresAt", /at most 5 years ahead/],
+        ["an expiry over 5 years ahead", { expiresAt: future(6 * 366) }, "expiresAt", /at most 5 calendar years ahead/],
         ["an empty rotate trigger", { rotate: "" }, "rotate", /non-empty string/],
         ["a boolean rotate trigger", { rotate: true }, "rotate", /or a finite number/],
         ["rotateAfterDays 0", { rotateAfterDays: 0 }, "rotateAfterDays", /positive number of days/],
