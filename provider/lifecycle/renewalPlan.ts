@@ -89,8 +89,8 @@ export type OldTokenFate =
     /** Deleted in this update (expired), or already gone: nothing left to hold. */
     | "dropped";
 
-/** The new live token: the answer of a reset (the first or the second), or a new token. */
-export type NewLiveToken = "reset" | "retry" | "created";
+/** The new live token: the answer of the update's last reset, or a new token. */
+export type NewLiveToken = "reset" | "created";
 
 export interface Outcome {
     steps: FinalStep[];
@@ -100,32 +100,23 @@ export interface Outcome {
 
 /** One row per situation; the name is what the row is about, as the notices and specs say it. */
 export const RENEWAL_TABLE = {
-    // By cause, before any request.
+    // The live token is gone (found by a refresh, or answered 404 to a reset or its read): nothing to reset.
     "live token gone": { steps: ["create"], live: "created", old: "dropped" },
+    // It expired (before the update, or as its read shows): it cannot be reset.
     "live token expired": { steps: ["delete-old-token", "create"], live: "created", old: "dropped" },
+    // Reset by someone else before this update (found by a refresh, or by the read after a refused or lost reset).
     "reset outside Pulumi": { steps: ["create", "name-outside-successors"], live: "created", old: "expires-as-moved" },
-    // After the reset.
+    // The reset (or the one made once more) answered.
     "reset as asked": { steps: [], live: "reset", old: "expires-after-grace" },
     "reset not as asked": { steps: ["create", "delete-unasked-successor"], live: "created", old: "expires-after-grace" },
-    "reset: token not found": { steps: ["create"], live: "created", old: "dropped" },
-    // After a refused reset, from the old token as it stands.
-    "refused: token gone": { steps: ["create"], live: "created", old: "dropped" },
-    "refused: token expired": { steps: ["delete-old-token", "create"], live: "created", old: "dropped" },
-    "refused: reset before this update": { steps: ["create", "name-outside-successors"], live: "created", old: "expires-as-moved" },
+    // Refused, and the read shows the token neither reset nor expired.
     "refused: the older rule": { steps: ["create"], live: "created", old: "deleted-after-grace" },
     "refused for no reason shown": { steps: ["fail"], live: "created", old: "dropped" },
-    // After a lost reset answer, from the old token as it stands.
-    "lost: token gone": { steps: ["create"], live: "created", old: "dropped" },
-    "lost: token expired": { steps: ["delete-old-token", "create"], live: "created", old: "dropped" },
-    "lost: reset before this update": { steps: ["create", "name-outside-successors"], live: "created", old: "expires-as-moved" },
-    // After the second reset (the first one's answer was lost and nothing showed it happened).
-    "retry as asked": { steps: [], live: "retry", old: "expires-after-grace" },
-    "retry not as asked": { steps: ["create", "delete-unasked-successor"], live: "created", old: "expires-after-grace" },
-    "retry: token not found": { steps: ["create"], live: "created", old: "dropped" },
-    "retry refused or lost": { steps: ["create", "name-unproven-successors"], live: "created", old: "expires-after-grace" },
-    // After listing the successors of this update's own lost reset.
+    // The answer was lost and the read shows this update's own reset.
     "lost reset's successor proven": { steps: ["delete-proven-successor", "create"], live: "created", old: "expires-as-moved" },
     "lost reset's successor unproven": { steps: ["create", "name-unproven-successors"], live: "created", old: "expires-as-moved" },
+    // The answer was lost, nothing showed a reset, and the reset made once more was refused or lost too.
+    "reset made once more, refused or lost": { steps: ["create", "name-unproven-successors"], live: "created", old: "expires-after-grace" },
 } as const satisfies Record<string, Outcome>;
 
 export type Situation = keyof typeof RENEWAL_TABLE;
@@ -148,57 +139,42 @@ export function nextMove(facts: RenewalFacts): Move {
     if (!reset) {
         return { probe: "reset" };
     }
-    switch (reset.kind) {
+    switch ((retry ?? reset).kind) {
         case "as-asked":
             return row("reset as asked");
         case "not-as-asked":
             return row("reset not as asked");
         case "not-found":
-            return row("reset: token not found");
+            return row("live token gone");
+    }
+    if (retry) {
+        return row("reset made once more, refused or lost");
     }
     if (!oldToken) {
         return { probe: "read-old-token" };
     }
-    if (reset.kind === "refused") {
-        switch (oldToken.reading) {
-            case "gone":
-                return row("refused: token gone");
-            case "expired":
-                return row("refused: token expired");
-            case "reset-before-request":
-            case "reset-by-request":
-                return row("refused: reset before this update");
-            default:
-                // Not reset: with an expiry, the older rule (only a token without one can be reset).
-                return row(oldToken.info?.expiresAt ? "refused: the older rule" : "refused for no reason shown");
-        }
-    }
     switch (oldToken.reading) {
         case "gone":
-            return row("lost: token gone");
+            return row("live token gone");
         case "expired":
-            return row("lost: token expired");
+            return row("live token expired");
         case "reset-before-request":
-            return row("lost: reset before this update");
+            return row("reset outside Pulumi");
         case "reset-by-request":
+            // A refused request made no reset: the one the read shows came before it.
+            if (reset.kind === "refused") {
+                return row("reset outside Pulumi");
+            }
             if (!successors) {
                 return { probe: "list-successors" };
             }
             return row(successors.length === 1 ? "lost reset's successor proven" : "lost reset's successor unproven");
     }
-    if (!retry) {
-        return { probe: "reset-again" };
+    if (reset.kind === "refused") {
+        // Not reset: with an expiry, the older rule (only a token without one can be reset).
+        return row(oldToken.info?.expiresAt ? "refused: the older rule" : "refused for no reason shown");
     }
-    switch (retry.kind) {
-        case "as-asked":
-            return row("retry as asked");
-        case "not-as-asked":
-            return row("retry not as asked");
-        case "not-found":
-            return row("retry: token not found");
-        default:
-            return row("retry refused or lost");
-    }
+    return { probe: "reset-again" };
 }
 
 /**

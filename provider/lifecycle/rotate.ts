@@ -148,13 +148,12 @@ class Renewal {
                 retiredBy: outcome.old === "deleted-after-grace" ? "delete" : "expiry",
             });
         }
-        const unasked = answerIssued(facts.retry) ?? answerIssued(facts.reset);
+        // The token the update's last reset issued: the new live token, or, answered not as asked, one to delete.
+        const lastReset = answerIssued(facts.retry) ?? answerIssued(facts.reset);
         for (const step of outcome.steps) {
-            await this.runStep(step, facts, previous, unasked);
+            await this.runStep(step, facts, previous, lastReset);
         }
-        const resetLive =
-            outcome.live === "reset" ? answerIssued(facts.reset) : outcome.live === "retry" ? answerIssued(facts.retry) : undefined;
-        const liveToken = resetLive ?? this.created;
+        const liveToken = outcome.live === "reset" ? lastReset : this.created;
         if (!liveToken) {
             throw new Error(`mailtrap: ${this.label}: the renewal (${situation}) issued no token`);
         }

@@ -24,9 +24,6 @@ import { DAY_MS, Declaration, HistoryStack, HOUR_MS } from "./historyStack";
 /** What the model knows: the declaration the program has now, and whether the last `up` failed. */
 export interface Model {
     declaration?: Declaration;
-    /** Days from `up` to a fixed expiresAt, while the program declares one. */
-    fixedExpiryDays?: number;
-    exists: boolean;
     lastUpFailed: boolean;
 }
 
@@ -362,7 +359,7 @@ export async function runHistory(apiModel: ApiModel, history: Iterable<fc.AsyncC
     const adminTokenId = stack.emulator.listTokens(stack.emulator.accountId)[0].id;
     const real: Real = { stack, outside: new Set(), named: new Set(), adminTokenId };
     try {
-        await fc.asyncModelRun(() => ({ model: { exists: false, lastUpFailed: false }, real }), history);
+        await fc.asyncModelRun(() => ({ model: { lastUpFailed: false }, real }), history);
         if (stack.state) {
             stack.emulator.clearFaults();
             const destroyed = await observed(real, () => stack.destroy());
