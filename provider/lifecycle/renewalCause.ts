@@ -71,7 +71,7 @@ export function describeCause(cause: RotationCause, news: Record<string, unknown
     const rolling = typeof news.expiresInDays === "number" ? ` with a new ${news.expiresInDays}-day token` : "";
     switch (cause.kind) {
         case "gone":
-            return "its live token was deleted outside Pulumi: a new token is issued, and the previous token the stack still holds is deleted";
+            return "its live token was deleted outside Pulumi: a new token is issued, and each previous token the stack holds stays until its grace ends";
         case "reset-outside":
             return `it was reset outside Pulumi (its expiry moved to ${cause.valueExpiresAt}); a new token is issued in its place, and whatever the outside reset made is left alone`;
         case "expiry":

@@ -95,6 +95,8 @@ export class ProviderHost {
         const client = new providerGrpc.ResourceProviderClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), {
             "grpc.max_receive_message_length": MAX_MESSAGE_BYTES,
             "grpc.max_send_message_length": MAX_MESSAGE_BYTES,
+            // A partial create or update carries its state (the serialized provider included) in the error metadata, as the engine receives it.
+            "grpc.max_metadata_size": MAX_MESSAGE_BYTES,
         });
         const host = new ProviderHost(port, child, client, options.callTimeoutMs ?? 60000, outputChunks, exited);
         try {

@@ -48,35 +48,34 @@ describe("fault injection through the dynamic-provider host", () => {
         it.each([
             ["apply-then-drop", { kind: "apply-then-drop" } as Fault, "0"],
             ["apply-then-status 502", { kind: "apply-then-status", status: 502 } as Fault, "502"],
-        ])("%s: the successor is reset to obtain a value; state names a live token, no value lost", async (label, fault, status) => {
-            const resource = await created(`ambiguous-reset-${label.split(" ")[0]}`);
-            const before = new Set(stack.emulator.listTokens(ACCOUNT).map((t) => t.id));
-            inject("POST", RESET, fault);
-            const m = await measure(() => rotate(resource));
-            record(label, "rotate", m);
-            expect(m.error).toBeUndefined();
-            const successors = stack.emulator
-                .listTokens(ACCOUNT)
-                .filter((t) => !before.has(t.id))
-                .sort((a, b) => a.id - b.id);
-            // The lost reset made one successor; resetting it made the one in state.
-            expect(successors).toHaveLength(2);
-            const [lost, kept] = successors;
-            expect(m.trace).toEqual([
-                `POST /api_tokens/${resource.id}/reset ${status}`,
-                `GET /api_tokens/${resource.id} 200`,
-                "GET /api_tokens 200",
-                `POST /api_tokens/${lost.id}/reset 200`,
-            ]);
-            const after = m.result!.resource!;
-            expectRotated(resource, after);
-            expect(after.outputs.tokenId).toBe(kept.id);
-            expect(after.outputs.token).toBe(kept.token);
-            // The value nobody received stops working after its grace period; only the value in state lives on.
-            expect(lost.expires_at).not.toBeNull();
-            expect(lost.reset_to).toBe(kept.id);
-            const successorReset = `token ${resource.id} had been reset by this update, so its successor ${lost.id} is reset to obtain a value`;
-            expect(await printed(m, successorReset)).toContain(successorReset);
-        });
+        ])(
+            "%s: the successor, proven the update's own, is deleted and a new token issued; state names a live token, no value lost",
+            async (label, fault, status) => {
+                const resource = await created(`ambiguous-reset-${label.split(" ")[0]}`);
+                const before = new Set(stack.emulator.listTokens(ACCOUNT).map((t) => t.id));
+                inject("POST", RESET, fault);
+                const m = await measure(() => rotate(resource));
+                record(label, "rotate", m);
+                expect(m.error).toBeUndefined();
+                // The lost reset's successor was deleted (nobody holds its value); the new token is the only one left.
+                const lost = stack.emulator.getToken(ACCOUNT, Number(resource.id))!.reset_to!;
+                const successors = stack.emulator.listTokens(ACCOUNT).filter((t) => !before.has(t.id));
+                expect(successors).toHaveLength(1);
+                const [kept] = successors;
+                expect(m.trace).toEqual([
+                    `POST /api_tokens/${resource.id}/reset ${status}`,
+                    `GET /api_tokens/${resource.id} 200`,
+                    "GET /api_tokens 200",
+                    `DELETE /api_tokens/${lost} 204`,
+                    "POST /api_tokens 200",
+                ]);
+                const after = m.result!.resource!;
+                expectRotated(resource, after);
+                expect(after.outputs.tokenId).toBe(kept.id);
+                expect(after.outputs.token).toBe(kept.token);
+                const successorDeleted = `token ${resource.id} was reset by this update (its expiry moved to the end of this request's grace), so its successor ${lost}, whose value was lost, is deleted`;
+                expect(await printed(m, successorDeleted)).toContain(successorDeleted);
+            },
+        );
     });
 });

@@ -5,7 +5,8 @@
  * (under today's API a reset leaves nothing to delete, so this file runs the older rule whatever
  * MAILTRAP_TEST_API_MODEL says). Dropping the resource at refresh would leave that previous token
  * live and unseen; so refresh keeps it with the live token marked gone, the next up issues a new
- * token and deletes the previous one, and destroy deletes it. Without such a previous token a 404
+ * token and keeps the previous one until its grace ends (the first up after it deletes it), and
+ * destroy deletes it. Without such a previous token a 404
  * still means gone (tests/host/lifecycle.test.ts: "drops a token deleted outside Pulumi on refresh").
  */
 import { RecordedResource } from "../../harness/engine";
@@ -64,7 +65,7 @@ describe("a live token deleted outside Pulumi while its renewed predecessor is s
         });
     });
 
-    it("the preview says it will rotate: the live token was deleted outside Pulumi and the previous token is deleted; no request", async () => {
+    it("the preview says it will rotate: the live token was deleted outside Pulumi; no request", async () => {
         const { renewed, refreshed } = await liveTokenDeletedThenRefreshed();
         const preview = await requestsOf(() => stack.engine.register("token", rotated, refreshed, { preview: true }));
         expect(preview.result.kind).toBe("update");
@@ -73,38 +74,26 @@ describe("a live token deleted outside Pulumi while its renewed predecessor is s
         const line = (await outputOf(stack.host, pattern)).split("\n").find((l) => pattern.test(l));
         expect(line).toBe(
             `mailtrap: ApiToken "token" (Mailtrap token "ci-sending" ${String(renewed.outputs.tokenId)}) will rotate: ` +
-                "its live token was deleted outside Pulumi: a new token is issued, and the previous token the stack still holds is deleted",
+                "its live token was deleted outside Pulumi: a new token is issued, and each previous token the stack holds stays until its grace ends",
         );
     });
 
-    it("the up deletes the previous token, then issues a new one (cause recovered): nothing of the name is live but the new token", async () => {
+    it("the up issues a new one (cause recovered), keeping the previous token in the state until its grace ends", async () => {
         const { first, refreshed } = await liveTokenDeletedThenRefreshed();
         const up = await requestsOf(() => stack.engine.register("token", rotated, refreshed));
         expect(up.result.kind).toBe("update");
-        expect(up.requests).toEqual([
-            { method: "DELETE", path: `${tokensPath}/${String(first.outputs.tokenId)}` },
-            { method: "POST", path: tokensPath },
-        ]);
+        expect(up.requests).toEqual([{ method: "POST", path: tokensPath }]);
         const after = up.result.resource!;
         expect(after.id).toBe(refreshed.id);
         expect(after.outputs.tokenGone).toBeUndefined();
-        expect(after.outputs.previousTokenId).toBeUndefined();
-        expect(tokenIdsOfTheName(stack.emulator)).toEqual([after.outputs.tokenId]);
+        expect(after.outputs.previousTokens).toEqual([expect.objectContaining({ tokenId: first.outputs.tokenId, retiredBy: "delete" })]);
+        expect(tokenIdsOfTheName(stack.emulator)).toEqual([first.outputs.tokenId, after.outputs.tokenId]);
         expect(after.outputs.token).toBe(stack.emulator.getToken(ACCOUNT, after.outputs.tokenId as number)!.token);
         expect(stack.emulator.isTokenValueLive(after.outputs.token as string)).toBe(true);
         expect((after.outputs.rotationHistory as { cause: string; tokenId: number }[])[0]).toMatchObject({
             cause: "recovered",
             tokenId: after.outputs.tokenId,
         });
-    });
-
-    it("the up says in a line that the previous token is deleted because the token that replaced it was deleted outside Pulumi", async () => {
-        const { first, refreshed } = await liveTokenDeletedThenRefreshed();
-        await stack.engine.register("token", rotated, refreshed);
-        const pattern = new RegExp(`previous token ${String(first.outputs.tokenId)} is deleted`);
-        expect(await outputOf(stack.host, pattern)).toContain(
-            `previous token ${String(first.outputs.tokenId)} is deleted: the token that replaced it was deleted outside Pulumi`,
-        );
     });
 
     it("destroy deletes the previous token; the gone live token's 404 counts as done", async () => {

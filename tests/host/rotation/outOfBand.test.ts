@@ -26,10 +26,10 @@ describe("ApiToken rotation through the dynamic-provider host", () => {
 
             const up = await requestsOf(() => stack.engine.register("token", inputs, refreshed));
             expect(up.result.kind).toBe("update");
-            // One list to name the successor, one create: the successor is never reset or deleted.
+            // One create, one list to name the successor: the successor is never reset or deleted.
             expect(up.requests).toEqual([
-                { method: "GET", path: tokensPath },
                 { method: "POST", path: tokensPath },
+                { method: "GET", path: tokensPath },
             ]);
             const outputs = up.result.resource!.outputs;
             expect(stack.emulator.isTokenValueLive(outputs.token as string)).toBe(true);
