@@ -135,9 +135,9 @@ describe("the README's install steps and the docs' commands", () => {
         if (work) fs.rmSync(work, { recursive: true, force: true });
     });
 
-    const environment = (extra: Record<string, string> = {}, home = "home") => ({
+    const environment = (extra: Record<string, string> = {}) => ({
         ...cliEnvironment(cliDir ?? "", path.join(work, "pulumi-home"), extra),
-        HOME: path.join(work, home),
+        HOME: path.join(work, "home"),
         README_TEST_DIR: work,
         npm_config_cache: npmCache,
         npm_config_userconfig: npmUserConfig,
@@ -259,8 +259,7 @@ describe("the README's install steps and the docs' commands", () => {
             if (!readmeRan) throw new Error(`docs/${page} runs beside the README's clone and project: the README's steps did not pass`);
             const file = path.join(work, `docs-${page}.sh`);
             fs.writeFileSync(file, await docsScript(page, pageBlocks, skip));
-            // A HOME of the page's own: its `pulumi login --local` stacks stay apart from the README's.
-            const { code, output } = await runScript(file, work, environment({}, `home-${page}`), 300_000);
+            const { code, output } = await runScript(file, work, environment(), 300_000);
             if (code !== 0) throw new Error(`docs/${page}: its commands failed (exit ${code}):\n${output}`);
             for (const block of runnable) expect(output).toContain(`::readme-test ${page} ${block.kind} line ${block.line}`);
         },
