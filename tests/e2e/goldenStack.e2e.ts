@@ -1,6 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { GoldenStack, goldenStacks } from "../harness/goldenStack";
+import { STATE_VERSION } from "../../provider/lifecycle/stateVersion";
 import { E2EStack, E2EWorkspace, opsOf, requestLines } from "./support/pulumi";
 
 /**
@@ -100,7 +101,7 @@ describe.each(
         expect(plain.tokenId).not.toBe(imported.plain.tokenId);
         expect(ws.emulator.getToken(golden.accountId, plain.tokenId)).toMatchObject({ token: plain.token, expires_at: null });
         expect(plain.previousTokenId).toBe(imported.plain.tokenId);
-        expect(plain).toMatchObject({ stateVersion: 3, issuedExpiresAt: null });
+        expect(plain).toMatchObject({ stateVersion: STATE_VERSION, issuedExpiresAt: null });
         const preview = await stack.preview({ expectNoChanges: true });
         expect(preview.requests).toEqual([]);
     });

@@ -165,16 +165,18 @@ describe("a stack settles after every rotation through the Pulumi CLI (today's A
             await stack.up({ env: at(start) });
         });
 
-        it("is renewed anyway in a burst of 503s, the expired token kept in state to delete (previousTokenRetiredBy delete), and deleted at the next up", async () => {
+        it("is renewed anyway in a burst of 503s; the up fails after recording the new token and the expired one to delete, which the next up deletes", async () => {
             const { tokenId: expiredId } = await stack.stateOutputs("expired");
             const env = at(start + 31);
             ws.emulator.injectFault({ method: "DELETE", path: `/${expiredId}`, times: 2, fault: { kind: "status", status: 503 } });
 
-            const up = await stack.up({ env });
+            const up = await stack.up({ env, expectFailure: true });
 
             expect(requestLines(up)).toEqual([`DELETE ${tokens()}/${expiredId}`, `DELETE ${tokens()}/${expiredId}`, `POST ${tokens()}`]);
             expect(up.requests.map((r) => r.status)).toEqual([503, 503, 200]);
-            expect(up.output).toContain(`expired token ${expiredId} stays in the stack and is deleted at the next pulumi up`);
+            expect(up.output).toContain(`deleting expired token ${expiredId} failed`);
+            expect(up.output).toContain("the next pulumi up deletes it");
+            // The engine recorded the partial update: the new token and its value, the expired token still held.
             const renewed = await stack.stateOutputs("expired");
             expect(renewed.tokenId).not.toBe(expiredId);
             expect(renewed.token).toBe(ws.emulator.getToken(ws.accountId, renewed.tokenId)!.token);
