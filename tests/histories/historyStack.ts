@@ -61,9 +61,16 @@ export class HistoryStack {
         this.emulator.setNow(this.now);
     }
 
-    /** `pulumi up` of the declaration (and, with `adopter`, a second resource adopting a token after it). */
-    async up(declaration: Declaration, adopter?: { adoptTokenId: number }): Promise<StepResult & { adoption?: StepResult }> {
+    /**
+     * `pulumi up` of the declaration; with `adopter`, a second resource adopting a token in the same
+     * process, registered after the stack's resource (or, with `first`, before it).
+     */
+    async up(
+        declaration: Declaration,
+        adopter?: { adoptTokenId: number; first?: boolean },
+    ): Promise<StepResult & { adoption?: StepResult }> {
         return this.asProcess(async (provider) => {
+            const adoptedFirst = adopter?.first ? await this.adoptInSameProcess(provider, declaration, adopter.adoptTokenId) : undefined;
             while (this.pendingDeletes.length > 0) {
                 await provider.delete(this.pendingDeletes[0].id, this.pendingDeletes[0].state);
                 this.leftToExpire(this.pendingDeletes.shift()!.state);
@@ -105,7 +112,7 @@ export class HistoryStack {
                 }
             }
             if (adopter) {
-                return this.adoptInSameProcess(provider, declaration, adopter.adoptTokenId);
+                return adoptedFirst ?? this.adoptInSameProcess(provider, declaration, adopter.adoptTokenId);
             }
             return undefined;
         });

@@ -84,6 +84,16 @@ describe("5. adopting a token another resource of the stack created in the same 
             error: { message: expect.stringMatching(/ApiToken "token" of this stack holds it/) },
         });
     });
+
+    it("registered before the holder, the holder's diff fails naming both, so two resources never hold one token unseen", async () => {
+        stack = await HistoryStack.start("today");
+        await upOk({ resources: PERMISSIONS });
+        const result = await stack.up({ resources: PERMISSIONS }, { adoptTokenId: stack.state!.tokenId, first: true });
+        expect(result).toMatchObject({
+            ok: false,
+            error: { message: expect.stringMatching(/which ApiToken "adopter" adopted in this update/) },
+        });
+    });
 });
 
 describe("6. expiresInDays raised from 90 to 180 on day 65", () => {
