@@ -115,8 +115,11 @@ export const RENEWAL_TABLE = {
     // The answer was lost and the read shows this update's own reset.
     "lost reset's successor proven": { steps: ["delete-proven-successor", "create"], live: "created", old: "expires-as-moved" },
     "lost reset's successor unproven": { steps: ["create", "name-unproven-successors"], live: "created", old: "expires-as-moved" },
-    // The answer was lost, nothing showed a reset, and the reset made once more was refused or lost too.
-    "reset made once more, refused or lost": { steps: ["create", "name-unproven-successors"], live: "created", old: "expires-after-grace" },
+    // The answer was lost and nothing showed a reset; the reset made once more was refused (so one of
+    // the two took effect: the API expires the old token after the grace) or lost too (nothing shows
+    // whether either did: the provider deletes the old token once the grace ends).
+    "reset made once more, refused": { steps: ["create", "name-unproven-successors"], live: "created", old: "expires-after-grace" },
+    "reset made once more, lost": { steps: ["create", "name-unproven-successors"], live: "created", old: "deleted-after-grace" },
 } as const satisfies Record<string, Outcome>;
 
 export type Situation = keyof typeof RENEWAL_TABLE;
@@ -148,7 +151,7 @@ export function nextMove(facts: RenewalFacts): Move {
             return row("live token gone");
     }
     if (retry) {
-        return row("reset made once more, refused or lost");
+        return row(retry.kind === "refused" ? "reset made once more, refused" : "reset made once more, lost");
     }
     if (!oldToken) {
         return { probe: "read-old-token" };

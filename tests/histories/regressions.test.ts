@@ -170,6 +170,21 @@ describe("9. the live token deleted outside, then an up that renews it meets a 5
 });
 
 describe("found by the random histories", () => {
+    it("a reset lost twice (503 both times, nothing applied) keeps the old token in the state, to delete once its grace ends", async () => {
+        stack = await HistoryStack.start("today");
+        await upOk({ resources: PERMISSIONS, expiresInDays: 30, rotateAfterDays: 1 });
+        const first = stack.state!.tokenId;
+        stack.emulator.injectFault({ method: "POST", path: /\/reset$/, fault: { kind: "status", status: 503 }, times: 2 });
+        await upOk({ resources: PERMISSIONS, rotateAfterDays: 1 });
+        // Still valid for 30 days: the API expires nothing that was never reset.
+        expect(live(first)!.reset_to).toBeUndefined();
+        expect(stack.state!.previousTokens).toEqual([expect.objectContaining({ tokenId: first, retiredBy: "delete" })]);
+        stack.advance(13 * HOUR_MS);
+        stack.emulator.clearRequests();
+        await upOk({ resources: PERMISSIONS, rotateAfterDays: 1 });
+        expect(requests()).toEqual([`DELETE ${TOKENS}/${first}`]);
+    });
+
     it("a refresh that finds the live token deleted keeps a reset predecessor still in its grace", async () => {
         stack = await HistoryStack.start("today");
         await upOk({ resources: PERMISSIONS, rotate: "1" });
