@@ -115,11 +115,10 @@ export const RENEWAL_TABLE = {
     // The answer was lost and the read shows this update's own reset.
     "lost reset's successor proven": { steps: ["delete-proven-successor", "create"], live: "created", old: "expires-as-moved" },
     "lost reset's successor unproven": { steps: ["create", "name-unproven-successors"], live: "created", old: "expires-as-moved" },
-    // The answer was lost and nothing showed a reset; the reset made once more was refused (so one of
-    // the two took effect: the API expires the old token after the grace) or lost too (nothing shows
-    // whether either did: the provider deletes the old token once the grace ends).
-    "reset made once more, refused": { steps: ["create", "name-unproven-successors"], live: "created", old: "expires-after-grace" },
-    "reset made once more, lost": { steps: ["create", "name-unproven-successors"], live: "created", old: "deleted-after-grace" },
+    // The answer was lost and nothing showed a reset; the reset made once more was refused or lost too,
+    // where a reset would not have moved the expiry: nothing shows whether either took effect, so the
+    // provider deletes the old token once the grace ends (it is held, and stops working by then anyway).
+    "reset made once more, refused or lost": { steps: ["create", "name-unproven-successors"], live: "created", old: "deleted-after-grace" },
 } as const satisfies Record<string, Outcome>;
 
 export type Situation = keyof typeof RENEWAL_TABLE;
@@ -151,7 +150,11 @@ export function nextMove(facts: RenewalFacts): Move {
             return row("live token gone");
     }
     if (retry) {
-        return row(retry.kind === "refused" ? "reset made once more, refused" : "reset made once more, lost");
+        // Refused where a reset would have moved the expiry and did not: the first reset did not happen either.
+        if (retry.kind === "refused" && oldToken?.reading === "not-reset") {
+            return row(oldToken.info?.expiresAt ? "refused: the older rule" : "refused for no reason shown");
+        }
+        return row("reset made once more, refused or lost");
     }
     if (!oldToken) {
         return { probe: "read-old-token" };

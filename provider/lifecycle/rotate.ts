@@ -169,7 +169,7 @@ class Renewal {
         const old = facts.live.info;
         switch (step) {
             case "fail":
-                throw (facts.reset as { error: Error }).error;
+                throw ((facts.retry ?? facts.reset) as { error: Error }).error;
             case "delete-old-token":
                 try {
                     await deleteHeldToken(this.ctx, this.inputs.accountId, old.id);

@@ -170,6 +170,17 @@ describe("9. the live token deleted outside, then an up that renews it meets a 5
 });
 
 describe("found by the random histories", () => {
+    it("under the older rule, a lost reset then a refused one is the older rule: the old token is kept to delete once the grace ends", async () => {
+        stack = await HistoryStack.start("older");
+        await upOk({ resources: PERMISSIONS, expiresInDays: 30, rotateAfterDays: 1 });
+        const first = stack.state!.tokenId;
+        stack.emulator.injectFault({ method: "POST", path: /\/reset$/, fault: { kind: "status", status: 503 } });
+        await upOk({ resources: PERMISSIONS, expiresInDays: 1 });
+        expect(stack.state!.tokenId).not.toBe(first);
+        expect(stack.state!.previousTokens).toEqual([expect.objectContaining({ tokenId: first, retiredBy: "delete" })]);
+        expect(stack.emulator.isTokenValueLive(live(first)!.token)).toBe(true);
+    });
+
     it("a reset lost twice (503 both times, nothing applied) keeps the old token in the state, to delete once its grace ends", async () => {
         stack = await HistoryStack.start("today");
         await upOk({ resources: PERMISSIONS, expiresInDays: 30, rotateAfterDays: 1 });
