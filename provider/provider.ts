@@ -144,6 +144,8 @@ async function recordingIssued(
         }
         throw Object.assign(new Error(error.message, { cause: error }), {
             id: id ?? String(error.state.tokenId),
+            // The engine shows an init failure's reasons, not its message.
+            reasons: [error.message],
             properties: { ...error.state, ...(inputs.__provider !== undefined ? { __provider: inputs.__provider } : {}) },
         });
     }

@@ -61,7 +61,7 @@ describe("recovery from changes made outside Pulumi", () => {
         const up = await stack.up();
         ws.record("up-recovery-reset.txt", `# A token reset outside Pulumi, then\n$ ${up.command}\n${up.output}`);
         const after = await stack.outputs({ showSecrets: true });
-        expect(requestLines(up)).toEqual([`GET ${tokens()}`, `POST ${tokens()}`]);
+        expect(requestLines(up)).toEqual([`POST ${tokens()}`, `GET ${tokens()}`]);
         expect(opsOf(up, "ci-token")).toEqual(["update"]);
         expect(opsOf(up, "consumer")).toEqual(["update"]);
         expect(after.tokenId).toBeGreaterThan(successor.id);
@@ -77,20 +77,21 @@ describe("recovery from changes made outside Pulumi", () => {
         await stack.preview({ expectNoChanges: true });
     });
 
-    it("creates again a token deleted outside Pulumi: refresh drops it, up makes one POST", async () => {
+    it("creates again a token deleted outside Pulumi: refresh keeps the resource (its reset predecessor is still valid), marked gone; up makes one POST", async () => {
         const before = await stack.outputs();
         ws.emulator.deleteToken(ws.accountId, before.tokenId); // someone deleted it in Mailtrap
 
         const refresh = await stack.refresh();
         expect(requestLines(refresh)).toEqual([`GET ${tokens()}/${before.tokenId}`]);
-        expect(await stack.stateResources()).toEqual([]);
+        // The token the earlier reset replaced is still in its grace: the state keeps holding it.
+        expect(await stack.stateOutputs("ci-token")).toMatchObject({ tokenGone: true, tokenId: before.tokenId });
 
         const preview = await stack.preview();
         ws.record(
             "preview-recovery-delete.txt",
             `# A token deleted outside Pulumi\n$ ${refresh.command}\n${refresh.output}\n$ ${preview.command}\n${preview.output}`,
         );
-        expect(opsOf(preview, "ci-token")).toEqual(["create"]);
+        expect(opsOf(preview, "ci-token")).toEqual(["update"]);
         expect(preview.requests).toEqual([]);
 
         const up = await stack.up();
