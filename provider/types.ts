@@ -4,8 +4,6 @@ export type ResourceType = "account" | "project" | "inbox" | "sending_domain";
 /** How much a permission allows: `viewer` (read) or `admin` (manage). */
 export type AccessLevel = "viewer" | "admin";
 
-/** The type token of the dynamic `ApiToken` (a `pulumi.dynamic.Resource`, module `mailtrap`, type `ApiToken`) in state. */
-export const DYNAMIC_API_TOKEN_TYPE = "pulumi-nodejs:dynamic/mailtrap:ApiToken";
 export const RESOURCE_TYPES: readonly ResourceType[] = ["account", "project", "inbox", "sending_domain"];
 export const ACCESS_LEVELS: readonly AccessLevel[] = ["viewer", "admin"];
 

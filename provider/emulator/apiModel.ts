@@ -9,10 +9,10 @@
  * - "older", as the seed's reference page (`mailtrap-api-tokens.txt`) states it: only a token
  *   without an expiration can be reset, and the successor never expires.
  */
+import { DAY_MS } from "../constants";
 import { API_MODELS, type ApiModel, type EmulatorOptions, type EmulatorToken, type ValidationErrors } from "./types";
 import { ValidExpiry, addYears, validateExpiresAt } from "./validation";
 
-const DAY_MS = 24 * 3_600_000;
 const OLDER_DEFAULT_EXPIRY_DAYS = 90;
 const OLDER_RESET_REFUSED = "token has an expiration set and cannot be reset";
 const ALREADY_RESET = "token has already been reset and cannot be reset again";

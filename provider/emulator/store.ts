@@ -3,12 +3,12 @@
  * and what creating, changing, resetting, deleting and expiring a token do to it.
  */
 import * as crypto from "crypto";
+import { HOUR_MS } from "../constants";
 import { CreateTokenInput, EmulatorError, EmulatorOptions, EmulatorToken, TokenPatch, ValidationErrors } from "./types";
 import { ApiModelRules, apiModelRules } from "./apiModel";
 import { ValidCreate, isoToMs, validateCreate, validatePatch } from "./validation";
 
 const FIRST_TOKEN_ID = 1001;
-const HOUR_MS = 3_600_000;
 
 /** A live credential presented to the API. */
 export interface Caller {

@@ -12,7 +12,8 @@ import {
     noteTokenId,
     otherHolderOf,
 } from "./ownership";
-import { DAY_MS, expiryForNewToken, firstEvidence, recordOf } from "./schedule";
+import { DAY_MS } from "../constants";
+import { expiryForNewToken, firstEvidence, recordOf } from "./schedule";
 import { aboutResource, adoptedLive, describeResource, issuedLive, stateFor } from "./tokenState";
 import { describePermissions, sameInstant, samePermissions } from "./values";
 

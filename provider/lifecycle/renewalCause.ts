@@ -1,5 +1,6 @@
 import { RotationCauseName } from "../types";
-import { DAY_MS, effectiveRotateAfterDays, expiryMismatch, nextRotationMs, ScheduleInputs, scheduledToken } from "./schedule";
+import { DAY_MS } from "../constants";
+import { effectiveRotateAfterDays, expiryMismatch, nextRotationMs, ScheduleInputs, scheduledToken } from "./schedule";
 import { TokenParts } from "./tokenState";
 import { isUnknown, sameInstant } from "./values";
 

@@ -1,3 +1,4 @@
+import { DAY_MS, HOUR_MS } from "../constants";
 import { RotationCauseName, RotationRecord } from "../types";
 import type { Evidence, LiveToken, PreviousToken } from "./tokenState";
 import { instantOf, sameInstant } from "./values";
@@ -8,9 +9,8 @@ import { instantOf, sameInstant } from "./values";
  * the warning for a token about to expire, and the rotation evidence kept in the outputs.
  */
 
-export const DAY_MS = 86_400_000;
 /** The grace the API gives an old token after a reset (the vendor documents 12 hours); a renewed token's predecessor gets the same. */
-export const GRACE_MS = 12 * 3_600_000;
+export const GRACE_MS = 12 * HOUR_MS;
 /** A token expiring within this many days, with no renewal due before then, is named in every preview. */
 export const EXPIRY_WARNING_DAYS = 14;
 /** Renewals kept in `rotationHistory`, newest first. */

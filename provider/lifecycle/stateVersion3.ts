@@ -1,4 +1,5 @@
-import { DAY_MS, declaresExpiry, GRACE_MS } from "./schedule";
+import { DAY_MS } from "../constants";
+import { declaresExpiry, GRACE_MS } from "./schedule";
 import { instantOf } from "./values";
 
 /** How far from issuedAt + 365 days a one-year default expiry may lie (leap years, the API's rounding). */

@@ -1,7 +1,7 @@
+import { UNKNOWN_VALUE } from "../constants";
 import { ApiTokenPermission } from "../types";
 
-/** The engine's placeholder for a value not known yet during preview. */
-export const UNKNOWN_VALUE = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+export { UNKNOWN_VALUE } from "../constants";
 
 export function isUnknown(value: unknown): boolean {
     return value === UNKNOWN_VALUE;

@@ -11,7 +11,7 @@
  * when it refuses, 2 on a usage error.
  */
 import * as fs from "fs";
-import { packageVersion } from "../native/version";
+import { packageVersion } from "../version";
 import { DYNAMIC_TYPE, migrateDeployment, MigrationRefused } from "./migrate";
 
 const USAGE = [

@@ -17,8 +17,7 @@
  */
 import { randomUUID } from "crypto";
 import { upgradeState } from "../lifecycle/stateVersion";
-import { API_TOKEN_TYPE as NATIVE_TYPE } from "../native/schema";
-import { DYNAMIC_API_TOKEN_TYPE as DYNAMIC_TYPE } from "../types";
+import { DYNAMIC_API_TOKEN_TYPE as DYNAMIC_TYPE, NATIVE_API_TOKEN_TYPE as NATIVE_TYPE } from "../constants";
 
 export { DYNAMIC_TYPE, NATIVE_TYPE };
 export const NATIVE_PROVIDER_TYPE = "pulumi:providers:mailtrap";

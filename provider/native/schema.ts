@@ -6,13 +6,15 @@
  * generates the SDKs from it; the plugin serves the same (GetSchema).
  */
 import type { API_TOKEN_OUTPUT_NAMES } from "../apiToken";
+import { NATIVE_API_TOKEN_TYPE } from "../constants";
 import { INPUT_NAMES } from "../lifecycle/validation";
 import type { AccessLevel, PreviousTokenRetirement, ResourceType, RotationCauseName } from "../types";
 // The one place a release names its GitHub owner: the plugin's download URL and the Go module path come from it.
 import release from "./release.json";
 
 export const PACKAGE_NAME = "mailtrap";
-export const API_TOKEN_TYPE = "mailtrap:index:ApiToken";
+/** The resource's type token (provider/constants.ts). */
+export const API_TOKEN_TYPE = NATIVE_API_TOKEN_TYPE;
 export const GET_API_TOKENS = "mailtrap:index:getApiTokens";
 
 type Property = Record<string, unknown> & { description: string };

@@ -10,7 +10,7 @@ import { NativeProviderService } from "./service";
 
 export { LineSink } from "./lineSink";
 export { NativeProviderService } from "./service";
-export { packageVersion } from "./version";
+export { packageVersion } from "../version";
 export { configLookup, nameFromUrn, unwrapSecrets } from "./wire";
 
 /** The resource type this provider serves (for callers that check). */

@@ -22,7 +22,7 @@ import { withIgnoredChanges } from "./ignoreChanges";
 import { initFailedError, issuedBeforeFailure, secretValues } from "./initFailure";
 import { previewCreateOutputs, previewUpdateOutputs } from "./preview";
 import { GET_API_TOKENS, packageSchema } from "./schema";
-import { packageVersion } from "./version";
+import { packageVersion } from "../version";
 import { configLookup, incoming, nameFromUrn, outgoing, Props, scrub, secretKeys, unwrapSecrets } from "./wire";
 
 type Callback<T> = (error: grpc.ServiceError | null, value?: T | null) => void;

@@ -4,11 +4,11 @@
  * the `mailtrap:*` settings from what Configure received.
  */
 import * as structproto from "google-protobuf/google/protobuf/struct_pb";
+import { UNKNOWN_VALUE } from "../constants";
 
-/** How the engine marks a secret (and other special values) on the wire. */
+/** How the engine marks a secret on the wire (its unknown marker is in provider/constants.ts). */
 export const SIG_KEY = "4dabf18193072939515e22adb298388d";
 export const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
-export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 /** Outputs that are always secret. */
 export const SECRET_OUTPUTS = ["token"];
 
@@ -78,7 +78,7 @@ export function configLookup(variables: Map<string, string>, args: Props): (key:
         if (fromVariables !== undefined) return fromVariables;
         const short = key.startsWith("mailtrap:") ? key.slice("mailtrap:".length) : key;
         const value = unwrapSecrets(args[short]);
-        if (value === undefined || value === null || value === UNKNOWN) return undefined;
+        if (value === undefined || value === null || value === UNKNOWN_VALUE) return undefined;
         return typeof value === "string" ? value : JSON.stringify(value);
     };
 }

@@ -27,8 +27,8 @@ import {
     stackPatternText,
 } from "./settings";
 import { isSet, PermissionRead, read, readPermissions, show, UNKNOWN } from "./values";
+import { DAY_MS } from "../constants";
 
-const DAY_MS = 24 * 60 * 60 * 1000;
 const TAGS = ["mailtrap", "api-token", "credentials"];
 
 function nist(reference: string, specification: string): PolicyComplianceFramework {

@@ -4,17 +4,16 @@
  * they combine. Run-time config wins; the options are the defaults the config schema advertises.
  */
 import type { EnforcementLevel, PolicyConfigSchema } from "@pulumi/policy";
-import { DYNAMIC_API_TOKEN_TYPE } from "../types";
+import { DYNAMIC_API_TOKEN_TYPE, NATIVE_API_TOKEN_TYPE } from "../constants";
 
 /** The type token of the dynamic `ApiToken` (a `pulumi.dynamic.Resource` with module `mailtrap`, type `ApiToken`). */
 export const API_TOKEN_TYPE = DYNAMIC_API_TOKEN_TYPE;
 
 /**
  * The type token of the native plugin's `ApiToken` (`pulumi-resource-mailtrap`), with the same
- * inputs. Spelled here rather than imported from provider/native/schema.ts, which loads the
- * lifecycle's validation: this entry stays light. A test pins it to the schema's.
+ * inputs. From provider/constants.ts, which imports nothing: this entry stays light.
  */
-export const NATIVE_API_TOKEN_TYPE = "mailtrap:index:ApiToken";
+export { NATIVE_API_TOKEN_TYPE };
 
 /**
  * Every type the policies judge: the dynamic resource and the native one, so a stack moved to the
