@@ -37,7 +37,9 @@ describe("checkApiTokenInputs", () => {
             (resourceType) => {
                 const failures = failuresFor({ resources: [permission({ resourceType })] });
                 expect(propertiesOf(failures)).toEqual(["resources[0].resourceType"]);
-                expect(reasonFor(failures, "resources[0].resourceType")).toMatch(/one of account, project, sandbox, inbox, domain, sending_domain/);
+                expect(reasonFor(failures, "resources[0].resourceType")).toMatch(
+                    /one of account, project, sandbox, inbox, domain, sending_domain/,
+                );
             },
         );
 
