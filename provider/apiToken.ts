@@ -5,7 +5,10 @@ import { AccessLevel, ApiTokenPermission, PreviousToken, ResourceType, RotationR
 
 /** One permission, as a resource input. */
 export interface ApiTokenPermissionArgs {
-    /** The kind of Mailtrap object: `account`, `project`, `inbox` or `sending_domain`. */
+    /**
+     * The kind of Mailtrap object: `account`, `project`, `sandbox` (or its older name `inbox`) or
+     * `domain` (or its older name `sending_domain`); sent as declared, compared as one kind.
+     */
     resourceType: pulumi.Input<ResourceType>;
     /** The id of that object (the account id for `account`). */
     resourceId: pulumi.Input<number | string>;

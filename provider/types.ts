@@ -1,10 +1,16 @@
-/** What a permission applies to. */
-export type ResourceType = "account" | "project" | "inbox" | "sending_domain";
+/**
+ * What a permission applies to. The API renamed two kinds on 2026-05-15: `sandbox` was `inbox` and
+ * `domain` was `sending_domain`; both spellings are accepted, sent as declared and compared as one kind.
+ */
+export type ResourceType = "account" | "project" | "sandbox" | "inbox" | "domain" | "sending_domain";
 
 /** How much a permission allows: `viewer` (read) or `admin` (manage). */
 export type AccessLevel = "viewer" | "admin";
 
-export const RESOURCE_TYPES: readonly ResourceType[] = ["account", "project", "inbox", "sending_domain"];
+export const RESOURCE_TYPES: readonly ResourceType[] = ["account", "project", "sandbox", "inbox", "domain", "sending_domain"];
+
+/** The older name of each renamed kind, and the name it has today: one kind, two spellings. */
+export const RENAMED_RESOURCE_TYPES: Readonly<Record<string, string>> = { inbox: "sandbox", sending_domain: "domain" };
 export const ACCESS_LEVELS: readonly AccessLevel[] = ["viewer", "admin"];
 
 /** One permission of an API token. */

@@ -51,8 +51,10 @@ const ENUMS: Record<string, Record<string, unknown>> = {
     [RESOURCE_TYPE_ENUM]: enumType<ResourceType>("The kind of Mailtrap object a permission covers.", {
         account: ["Account", "The whole account (the resource id is the account id)."],
         project: ["Project", "A project of Email Testing."],
-        inbox: ["Inbox", "An inbox of Email Testing."],
-        sending_domain: ["SendingDomain", "A sending domain of Email Sending."],
+        sandbox: ["Sandbox", "A sandbox (inbox) of Email Testing; the same kind as `inbox`, its name since 2026-05-15."],
+        inbox: ["Inbox", "A sandbox (inbox) of Email Testing: the older name of `sandbox`, the same kind."],
+        domain: ["Domain", "A sending domain of Email Sending; the same kind as `sending_domain`, its name since 2026-05-15."],
+        sending_domain: ["SendingDomain", "A sending domain of Email Sending: the older name of `domain`, the same kind."],
     }),
     [ACCESS_LEVEL_ENUM]: enumType<AccessLevel>("How much a permission allows.", {
         viewer: ["Viewer", "Read the object (and list what it holds)."],
@@ -191,7 +193,8 @@ const CONFIG: Record<string, Property> = {
 const PERMISSION_PROPERTIES: Record<string, Property> = {
     resourceType: {
         ...ref(RESOURCE_TYPE_ENUM),
-        description: "The kind of Mailtrap object: `account`, `project`, `inbox` or `sending_domain`.",
+        description:
+            "The kind of Mailtrap object: `account`, `project`, `sandbox` (or its older name `inbox`) or `domain` (or its older name `sending_domain`); sent as declared, compared as one kind.",
     },
     resourceId: { oneOf: [{ type: "integer" }, { type: "string" }], description: "The id of that object (the account id for `account`)." },
     accessLevel: { ...ref(ACCESS_LEVEL_ENUM), description: "`viewer` (read) or `admin` (manage)." },

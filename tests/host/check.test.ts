@@ -38,9 +38,9 @@ describe("check through the dynamic-provider host", () => {
         ["resources that are not a list", { resources: "inbox" }, "resources", /must be a list/],
         [
             "an unknown resourceType",
-            { resources: [{ resourceType: "domain", resourceId: 1, accessLevel: "admin" }] },
+            { resources: [{ resourceType: "mailbox", resourceId: 1, accessLevel: "admin" }] },
             "resources",
-            /^resources\[0\]\.resourceType must be one of account, project, inbox, sending_domain/,
+            /^resources\[0\]\.resourceType must be one of account, project, sandbox, inbox, domain, sending_domain/,
         ],
         [
             "an access level given as a number",

@@ -100,7 +100,7 @@ type ApiTokenPermission struct {
 	AccessLevel AccessLevel `pulumi:"accessLevel"`
 	// The id of that object (the account id for `account`).
 	ResourceId interface{} `pulumi:"resourceId"`
-	// The kind of Mailtrap object: `account`, `project`, `inbox` or `sending_domain`.
+	// The kind of Mailtrap object: `account`, `project`, `sandbox` (or its older name `inbox`) or `domain` (or its older name `sending_domain`); sent as declared, compared as one kind.
 	ResourceType ResourceType `pulumi:"resourceType"`
 }
 
@@ -121,7 +121,7 @@ type ApiTokenPermissionArgs struct {
 	AccessLevel AccessLevelInput `pulumi:"accessLevel"`
 	// The id of that object (the account id for `account`).
 	ResourceId pulumi.Input `pulumi:"resourceId"`
-	// The kind of Mailtrap object: `account`, `project`, `inbox` or `sending_domain`.
+	// The kind of Mailtrap object: `account`, `project`, `sandbox` (or its older name `inbox`) or `domain` (or its older name `sending_domain`); sent as declared, compared as one kind.
 	ResourceType ResourceTypeInput `pulumi:"resourceType"`
 }
 
@@ -187,7 +187,7 @@ func (o ApiTokenPermissionOutput) ResourceId() pulumi.AnyOutput {
 	return o.ApplyT(func(v ApiTokenPermission) interface{} { return v.ResourceId }).(pulumi.AnyOutput)
 }
 
-// The kind of Mailtrap object: `account`, `project`, `inbox` or `sending_domain`.
+// The kind of Mailtrap object: `account`, `project`, `sandbox` (or its older name `inbox`) or `domain` (or its older name `sending_domain`); sent as declared, compared as one kind.
 func (o ApiTokenPermissionOutput) ResourceType() ResourceTypeOutput {
 	return o.ApplyT(func(v ApiTokenPermission) ResourceType { return v.ResourceType }).(ResourceTypeOutput)
 }

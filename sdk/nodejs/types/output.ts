@@ -49,7 +49,7 @@ export interface ApiTokenPermission {
      */
     resourceId: number | string;
     /**
-     * The kind of Mailtrap object: `account`, `project`, `inbox` or `sending_domain`.
+     * The kind of Mailtrap object: `account`, `project`, `sandbox` (or its older name `inbox`) or `domain` (or its older name `sending_domain`); sent as declared, compared as one kind.
      */
     resourceType: enums.ResourceType;
 }

@@ -137,7 +137,7 @@ class ApiTokenPermission(dict):
 
         :param 'AccessLevel' access_level: `viewer` (read) or `admin` (manage).
         :param Union[_builtins.int, _builtins.str] resource_id: The id of that object (the account id for `account`).
-        :param 'ResourceType' resource_type: The kind of Mailtrap object: `account`, `project`, `inbox` or `sending_domain`.
+        :param 'ResourceType' resource_type: The kind of Mailtrap object: `account`, `project`, `sandbox` (or its older name `inbox`) or `domain` (or its older name `sending_domain`); sent as declared, compared as one kind.
         """
         pulumi.set(__self__, "access_level", access_level)
         pulumi.set(__self__, "resource_id", resource_id)
@@ -163,7 +163,7 @@ class ApiTokenPermission(dict):
     @pulumi.getter(name="resourceType")
     def resource_type(self) -> 'ResourceType':
         """
-        The kind of Mailtrap object: `account`, `project`, `inbox` or `sending_domain`.
+        The kind of Mailtrap object: `account`, `project`, `sandbox` (or its older name `inbox`) or `domain` (or its older name `sending_domain`); sent as declared, compared as one kind.
         """
         return pulumi.get(self, "resource_type")
 
