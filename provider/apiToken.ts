@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { OUTPUT_NAMES } from "./lifecycle/properties";
 import { INPUT_NAMES } from "./lifecycle/validation";
 import { storedProvider } from "./state/facade";
 import { AccessLevel, ApiTokenPermission, PreviousToken, ResourceType, RotationRecord } from "./types";
@@ -47,28 +48,8 @@ export interface ApiTokenArgs {
     adoptTokenId?: pulumi.Input<number>;
 }
 
-/** The outputs of an ApiToken that are not inputs echoed (the native resource declares the same). */
-export const API_TOKEN_OUTPUT_NAMES = [
-    "tokenId",
-    "token",
-    "last4Digits",
-    "createdBy",
-    "issuedAt",
-    "valueExpiresAt",
-    "issuedExpiresAt",
-    "tokenGone",
-    "previousTokens",
-    "previousTokenId",
-    "previousTokenExpiresAt",
-    "previousTokenRetiredBy",
-    "rotationCount",
-    "nextRotationAt",
-    "rotationHistory",
-    "stateVersion",
-] as const;
-
 /** Every input and output of an ApiToken. */
-const API_TOKEN_PROPERTIES = [...INPUT_NAMES, ...API_TOKEN_OUTPUT_NAMES];
+const API_TOKEN_PROPERTIES = [...INPUT_NAMES, ...OUTPUT_NAMES];
 
 /**
  * A Mailtrap API token managed as code. The full value is the secret output `token`. Rotation (a

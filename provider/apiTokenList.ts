@@ -16,12 +16,15 @@ export interface GetApiTokensArgs {
     baseUrl?: string;
 }
 
+/** The arguments as a caller hands them over, checked here: the native plugin's come off the wire as they were sent. */
+export type UncheckedArgs = { [K in keyof GetApiTokensArgs]?: unknown };
+
 /**
  * Lists the account's API tokens (one GET); `fromConfig` reads a setting by its key
  * (`mailtrap:accountId`) where an argument is not given, then `env`'s variables.
  */
 export async function listApiTokens(
-    args: GetApiTokensArgs,
+    args: UncheckedArgs,
     fromConfig: (key: string) => string | undefined,
     env: NodeJS.ProcessEnv = process.env,
 ): Promise<ApiTokenInfo[]> {
@@ -30,9 +33,9 @@ export async function listApiTokens(
         throw new Error(`mailtrap: getApiTokens: ${argumentProblems.join("; ")}`);
     }
     const overrides: Record<string, string | undefined> = {
-        [SETTINGS.apiToken.key]: args.apiToken,
+        [SETTINGS.apiToken.key]: typeof args.apiToken === "string" ? args.apiToken : undefined,
         [SETTINGS.accountId.key]: args.accountId === undefined || args.accountId === null ? undefined : String(args.accountId),
-        [SETTINGS.baseUrl.key]: args.baseUrl,
+        [SETTINGS.baseUrl.key]: typeof args.baseUrl === "string" ? args.baseUrl : undefined,
     };
     const { settings, problems } = resolveSettings((key) => overrides[key] ?? fromConfig(key), env);
     if (problems.length > 0) {
@@ -63,7 +66,7 @@ export async function listApiTokens(
  * Problems of the arguments themselves, each naming the argument (`baseUrl`), not the config key
  * it stands in for. An empty argument counts as not given, as an empty setting does.
  */
-function checkArguments(args: GetApiTokensArgs): string[] {
+function checkArguments(args: UncheckedArgs): string[] {
     const problems: string[] = [];
     const given = (value: unknown) => value !== undefined && value !== null && !(typeof value === "string" && value.trim() === "");
     if (given(args.accountId) && !(Number.isSafeInteger(Number(args.accountId)) && Number(args.accountId) > 0)) {

@@ -142,11 +142,4 @@ export interface ApiTokenInputs {
     rotateAfterDays?: number;
     expiresInDays?: number;
     adoptTokenId?: number;
-    /** The Pulumi resource's name, given by the resource class; lines about a change name it. */
-    __resourceName?: string;
-    /**
-     * Unique per resource of a stack (its URN, or its parent's URN with its name): what this process
-     * remembers a resource by. Resources named alike under different parents stay apart.
-     */
-    __resourceKey?: string;
 }

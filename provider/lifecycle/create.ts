@@ -27,15 +27,15 @@ export const CREATE_ATTEMPTS = 2;
 /** Creates the token (one POST), or adopts `adoptTokenId` (one GET) at the resource's first create. */
 export async function createApiToken(ctx: OperationContext, inputs: ApiTokenInputs): Promise<ApiTokenState> {
     if (inputs.adoptTokenId !== undefined && inputs.adoptTokenId !== null) {
-        if (!isReplacementCreate(inputs)) {
+        if (!isReplacementCreate(ctx.resource, inputs)) {
             return adoptApiToken(ctx, inputs, inputs.adoptTokenId);
         }
         ctx.notify(
-            `mailtrap: ${describeResource(inputs.__resourceName, inputs.name)} is replaced by a new token: adoptTokenId ${inputs.adoptTokenId} applies only to the resource's first create`,
+            `mailtrap: ${describeResource(ctx.resource.name, inputs.name)} is replaced by a new token: adoptTokenId ${inputs.adoptTokenId} applies only to the resource's first create`,
         );
     }
     const issued = await issueToken(ctx, inputs, requestFor(inputs, ctx.now));
-    noteHolder(inputs, inputs.accountId, [issued.id]);
+    noteHolder(ctx.resource, inputs.accountId, [issued.id]);
     return stateFor(inputs, {
         live: issuedLive(issued, ctx.now),
         previous: [],
@@ -70,8 +70,8 @@ export function differencesFromRequest(issued: ApiTokenInfo, request: IssueReque
 }
 
 async function adoptApiToken(ctx: OperationContext, inputs: ApiTokenInputs, tokenId: number): Promise<ApiTokenState> {
-    const cannotAdopt = `mailtrap: ${describeResource(inputs.__resourceName, inputs.name)} cannot adopt API token ${tokenId} in account ${inputs.accountId}`;
-    const holder = otherHolderOf(inputs.accountId, tokenId, inputs);
+    const cannotAdopt = `mailtrap: ${describeResource(ctx.resource.name, inputs.name)} cannot adopt API token ${tokenId} in account ${inputs.accountId}`;
+    const holder = otherHolderOf(inputs.accountId, tokenId, ctx.resource);
     if (holder) {
         // Destroying either resource would delete the token under the other.
         throw new Error(
@@ -90,7 +90,7 @@ async function adoptApiToken(ctx: OperationContext, inputs: ApiTokenInputs, toke
         throw error;
     }
     noteTokenId(inputs.accountId, live.id, true);
-    noteHolder(inputs, inputs.accountId, [live.id]);
+    noteHolder(ctx.resource, inputs.accountId, [live.id]);
     const differences: string[] = [];
     if (live.name !== inputs.name) {
         differences.push(`name is ${JSON.stringify(live.name)} but the inputs say ${JSON.stringify(inputs.name)}`);
@@ -135,7 +135,7 @@ async function adoptApiToken(ctx: OperationContext, inputs: ApiTokenInputs, toke
 export async function issueToken(ctx: OperationContext, inputs: ApiTokenInputs, request: IssueRequest): Promise<IssuedApiToken> {
     // Ids only grow: a token the lost create made lies above every id seen before it.
     const floor = highestSeenTokenId(inputs.accountId);
-    const label = describeResource(inputs.__resourceName, inputs.name);
+    const label = describeResource(ctx.resource.name, inputs.name);
     let lost: MailtrapApiError | undefined;
     for (let attempt = 1; ; attempt++) {
         let issued: IssuedApiToken;

@@ -1,4 +1,5 @@
 import { ApiTokenState } from "../types";
+import type { ResourceRef } from "./context";
 import { describeCause, RotationCause, rotationCause, scheduleOf } from "./renewalCause";
 import { expiryWarning, nextRotationMs, retirementsDue, scheduledToken } from "./schedule";
 import { describeResource, partsOf } from "./tokenState";
@@ -23,12 +24,17 @@ export interface ApiTokenDiff {
  * renewalCause.ts) or a previous token is due for deletion; else no change. A replace plus a
  * renewal is one replacement.
  */
-export function diffApiToken(olds: Partial<ApiTokenState>, news: Record<string, unknown>, now: number): ApiTokenDiff {
+export function diffApiToken(
+    olds: Partial<ApiTokenState>,
+    news: Record<string, unknown>,
+    now: number,
+    resource: ResourceRef = {},
+): ApiTokenDiff {
     const parts = partsOf(olds);
     const { echoed, live } = parts;
     const replaces = REPLACE_INPUTS.filter((key) => changed(key, echoed[key], news[key]));
     const rotation = rotationCause(parts, news, now);
-    const label = `mailtrap: ${describeResource(typeof news.__resourceName === "string" ? news.__resourceName : undefined, echoed.name, live.info.id)}`;
+    const label = `mailtrap: ${describeResource(resource.name, echoed.name, live.info.id)}`;
     const notices: string[] = [];
     const warning = expiryWarning(live, scheduleOf(news), now, `${label}: warning: it`);
     if (warning) {

@@ -1,5 +1,6 @@
 import { ApiTokenInfo, ApiTokenInputs } from "../types";
 import { processState } from "../processState";
+import type { ResourceRef } from "./context";
 
 /**
  * What this provider process knows about which tokens are its own. The API has no tags and no
@@ -26,11 +27,8 @@ export function isHeld(tokenId: number): boolean {
 }
 
 /** What this process remembers a resource by: unique per resource of a stack, so names alike under different parents stay apart. */
-export function resourceKeyOf(inputs: { __resourceKey?: unknown; __resourceName?: unknown }): string | undefined {
-    if (typeof inputs.__resourceKey === "string" && inputs.__resourceKey !== "") {
-        return inputs.__resourceKey;
-    }
-    return typeof inputs.__resourceName === "string" ? inputs.__resourceName : undefined;
+export function resourceKeyOf(resource: ResourceRef): string | undefined {
+    return resource.key ? resource.key : resource.name;
 }
 
 /**
@@ -41,13 +39,13 @@ export function resourceKeyOf(inputs: { __resourceKey?: unknown; __resourceName?
  * adopted it in this update, before this resource was registered), if any.
  */
 export function noteExistingResource(
-    inputs: { __resourceKey?: unknown; __resourceName?: unknown },
+    resource: ResourceRef,
     accountId: unknown,
     heldTokenIds: readonly unknown[],
     adoptedTokenId: unknown,
 ): { tokenId: number; holder: { key: string; name?: string } } | undefined {
     const { existingResources, adoptedTokens } = processState();
-    const key = resourceKeyOf(inputs);
+    const key = resourceKeyOf(resource);
     if (key !== undefined) {
         existingResources.add(key);
     }
@@ -56,9 +54,9 @@ export function noteExistingResource(
     }
     const conflict = heldTokenIds
         .filter((id): id is number => typeof id === "number")
-        .map((tokenId) => ({ tokenId, holder: otherHolderOf(accountId, tokenId, inputs) }))
+        .map((tokenId) => ({ tokenId, holder: otherHolderOf(accountId, tokenId, resource) }))
         .find((c) => c.holder !== undefined);
-    noteHolder(inputs, accountId, heldTokenIds);
+    noteHolder(resource, accountId, heldTokenIds);
     if (typeof adoptedTokenId === "number") {
         adoptedTokens.add(`${accountId}/${adoptedTokenId}`);
     }
@@ -71,33 +69,22 @@ export function noteExistingResource(
  * registered first. (A resource the engine never sends this process, as under `--target`, is out
  * of reach.) The first holder recorded stays.
  */
-export function noteHolder(
-    inputs: { __resourceKey?: unknown; __resourceName?: unknown },
-    accountId: number,
-    tokenIds: readonly unknown[],
-): void {
+export function noteHolder(resource: ResourceRef, accountId: number, tokenIds: readonly unknown[]): void {
     const { tokenHolders } = processState();
-    const key = resourceKeyOf(inputs);
+    const key = resourceKeyOf(resource);
     for (const id of tokenIds) {
         if (typeof id !== "number") {
             continue;
         }
         noteTokenId(accountId, id, true);
         if (key !== undefined && !tokenHolders.has(`${accountId}/${id}`)) {
-            tokenHolders.set(`${accountId}/${id}`, {
-                key,
-                name: typeof inputs.__resourceName === "string" ? inputs.__resourceName : undefined,
-            });
+            tokenHolders.set(`${accountId}/${id}`, { key, name: resource.name });
         }
     }
 }
 
 /** The resource of this stack known to hold a token, when it is not the one asking (known once registered in this process). */
-export function otherHolderOf(
-    accountId: number,
-    tokenId: number,
-    asking: { __resourceKey?: unknown; __resourceName?: unknown },
-): { key: string; name?: string } | undefined {
+export function otherHolderOf(accountId: number, tokenId: number, asking: ResourceRef): { key: string; name?: string } | undefined {
     const holder = processState().tokenHolders.get(`${accountId}/${tokenId}`);
     return holder && holder.key !== resourceKeyOf(asking) ? holder : undefined;
 }
@@ -107,9 +94,9 @@ export function otherHolderOf(
  * Check with no olds before a replacement, so the create's inputs cannot tell; but it diffed the old
  * resource in this same process first.
  */
-export function isReplacementCreate(inputs: ApiTokenInputs): boolean {
+export function isReplacementCreate(resource: ResourceRef, inputs: ApiTokenInputs): boolean {
     const { existingResources, adoptedTokens } = processState();
-    const key = resourceKeyOf(inputs);
+    const key = resourceKeyOf(resource);
     return (
         (key !== undefined && existingResources.has(key)) ||
         (inputs.adoptTokenId !== undefined && adoptedTokens.has(`${inputs.accountId}/${inputs.adoptTokenId}`))

@@ -17,9 +17,13 @@ import { samePermissions } from "./values";
  * they answered and records it. Every token a step issued reaches the state, also when a later
  * step fails (StepFailedAfterIssue), and no token the state holds leaves it while still valid.
  */
-export async function rotateApiToken(ctx: OperationContext, stored: ApiTokenState, inputs: ApiTokenInputs): Promise<ApiTokenState> {
+export async function rotateApiToken(
+    ctx: OperationContext,
+    stored: Partial<ApiTokenState>,
+    inputs: ApiTokenInputs,
+): Promise<ApiTokenState> {
     const parts = partsOf(stored);
-    const label = describeResource(inputs.__resourceName, parts.echoed.name ?? inputs.name, parts.live.info.id);
+    const label = describeResource(ctx.resource.name, parts.echoed.name ?? inputs.name, parts.live.info.id);
     const unfinished: string[] = [];
     const previous = await retire(ctx, inputs.accountId, parts.previous, unfinished);
     const cause = rotationCause(parts, inputs as unknown as Record<string, unknown>, ctx.now);
@@ -30,7 +34,7 @@ export async function rotateApiToken(ctx: OperationContext, stored: ApiTokenStat
         const renewal = new Renewal(ctx, inputs, { ...parts, previous }, label, unfinished);
         const { live, previous: after } = await renewal.run({ cause, sentAt: ctx.now, live: parts.live });
         const evidence = withRenewal(parts.evidence, recordOf(live.info, ctx.now, CAUSE_NAMES[cause.kind]));
-        noteHolder(inputs, inputs.accountId, [live.info.id, ...after.map((p) => p.tokenId)]);
+        noteHolder(ctx.resource, inputs.accountId, [live.info.id, ...after.map((p) => p.tokenId)]);
         state = stateFor(inputs, { live, previous: after, evidence });
     }
     if (unfinished.length > 0) {

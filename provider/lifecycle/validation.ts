@@ -15,13 +15,6 @@ export const INPUT_NAMES = [
     "adoptTokenId",
 ] as const;
 const PERMISSION_FIELDS = ["resourceType", "resourceId", "accessLevel"];
-/**
- * Set by the engine or the resource class, not the user: `__provider`; `__resourceName`, the Pulumi
- * resource's name, which lines about a change must show since the CLI prints them without a URN; and
- * `__resourceKey`, what the process remembers the resource by (see ownership.ts).
- * (A plain array: module-level Sets do not survive serialization.)
- */
-const RESERVED: readonly string[] = ["__provider", "__resourceName", "__resourceKey"];
 
 export const MAX_NAME_LENGTH = 255;
 export const MAX_ROTATE_AFTER_DAYS = 36_500;
@@ -56,7 +49,7 @@ export function checkApiTokenInputs(
     const inputs: Record<string, unknown> = { ...news };
 
     for (const key of Object.keys(news)) {
-        if (!RESERVED.includes(key) && !(INPUT_NAMES as readonly string[]).includes(key)) {
+        if (!(INPUT_NAMES as readonly string[]).includes(key)) {
             fail(key, `"${key}" is not an ApiToken input; the inputs are ${INPUT_NAMES.join(", ")}`);
         }
     }

@@ -1,8 +1,8 @@
 /**
- * A create or update that issued a token and then failed: the provider throws an Error carrying
- * the resource's `id` and the `properties` that hold the issued token. The engine keeps such a
- * resource in state only when the failure comes back as a `pulumirpc.ErrorResourceInitFailed` in
- * the gRPC status details (`grpc-status-details-bin`), as the dynamic-provider host sends it
+ * A create or update that issued a token and then failed: the token service fails with the
+ * resource's `id` and the outputs that hold the issued token (FailedAfterIssue). The engine keeps
+ * such a resource in state only when the failure comes back as a `pulumirpc.ErrorResourceInitFailed`
+ * in the gRPC status details (`grpc-status-details-bin`), as the dynamic-provider host sends it
  * (@pulumi/pulumi/cmd/dynamic-provider, `grpcResponseFromError`); otherwise the token is lost.
  */
 import * as grpc from "@grpc/grpc-js";
@@ -10,6 +10,7 @@ import * as anyproto from "google-protobuf/google/protobuf/any_pb";
 import * as structproto from "google-protobuf/google/protobuf/struct_pb";
 import * as provproto from "@pulumi/pulumi/proto/provider_pb";
 import * as statusproto from "@pulumi/pulumi/proto/status_pb";
+import { FailedAfterIssue } from "../lifecycle/service";
 import { Props, SECRET_OUTPUTS } from "./wire";
 
 /** What a failed create or update had already made: the resource's id and its outputs. */
@@ -18,13 +19,9 @@ export interface IssuedBeforeFailure {
     properties: Props;
 }
 
-/** The id and properties an error carries, when it carries both. */
+/** The id and outputs a failure carries, when it failed after it issued a token. */
 export function issuedBeforeFailure(error: unknown): IssuedBeforeFailure | undefined {
-    if (!(error instanceof Error)) return undefined;
-    const { id, properties } = error as Error & { id?: unknown; properties?: unknown };
-    if (typeof id !== "string" || id === "") return undefined;
-    if (properties === null || typeof properties !== "object" || Array.isArray(properties)) return undefined;
-    return { id, properties: properties as Props };
+    return error instanceof FailedAfterIssue ? { id: error.id, properties: { ...error.state } } : undefined;
 }
 
 /** The issued secrets (the token's value), which the error's one line must not show. */

@@ -1,12 +1,12 @@
 /**
  * The Pulumi package schema of the native provider `pulumi-resource-mailtrap`: the same inputs and
- * outputs as the dynamic `ApiToken` (provider/apiToken.ts), the function `getApiTokens`, and the
- * provider's configuration. Every property has a description; `token` and `apiToken` are secret;
+ * outputs as the dynamic `ApiToken` (the lifecycle core names them), the function `getApiTokens`,
+ * and the provider's configuration. Every property has a description; `token` and `apiToken` are secret;
  * a value that is one of a set is an enum. `npm run gen-sdk` writes it to sdk/schema.json and
  * generates the SDKs from it; the plugin serves the same (GetSchema).
  */
-import type { API_TOKEN_OUTPUT_NAMES } from "../apiToken";
 import { NATIVE_API_TOKEN_TYPE } from "../constants";
+import { OUTPUT_NAMES } from "../lifecycle/properties";
 import { INPUT_NAMES } from "../lifecycle/validation";
 import type { AccessLevel, PreviousTokenRetirement, ResourceType, RotationCauseName } from "../types";
 // The one place a release names its GitHub owner: the plugin's download URL and the Go module path come from it.
@@ -113,7 +113,7 @@ const INPUTS: Record<(typeof INPUT_NAMES)[number], Property> = {
 };
 
 /** Outputs beyond the echoed inputs: the dynamic `ApiToken`'s, each of them (the type says so). */
-const OUTPUTS: Record<(typeof API_TOKEN_OUTPUT_NAMES)[number], Property> = {
+const OUTPUTS: Record<(typeof OUTPUT_NAMES)[number], Property> = {
     tokenId: { type: "integer", description: "Id of the live token; changes on every rotation. Operations use it, never the resource id." },
     token: {
         type: "string",

@@ -1,9 +1,8 @@
 /**
- * `pulumi-resource-mailtrap` serving: the ResourceProvider service (./service) on a loopback port,
- * the console's lines routed to the engine. The pieces are re-exported here for callers and tests.
+ * `pulumi-resource-mailtrap` serving: the ResourceProvider service (./service) on a loopback port.
+ * The pieces are re-exported here for callers and tests.
  */
 import * as grpc from "@grpc/grpc-js";
-import * as engineproto from "@pulumi/pulumi/proto/engine_pb";
 import * as provrpc from "@pulumi/pulumi/proto/provider_grpc_pb";
 import { API_TOKEN_TYPE } from "./schema";
 import { NativeProviderService } from "./service";
@@ -18,14 +17,12 @@ export const RESOURCE_TYPE = API_TOKEN_TYPE;
 
 /**
  * Serves the provider on a free loopback port and prints the port, the first line the engine
- * reads. The lifecycle's `console.log` lines go to the engine's Log with the resource's URN.
+ * reads. The token service's lines go to the engine's Log with the resource's URN, through the
+ * service's own sink (./lineSink): nothing else in the process is redirected.
  */
 export async function serve(args: string[]): Promise<{ port: number; server: grpc.Server; service: NativeProviderService }> {
     const engineAddress = args.find((arg) => !arg.startsWith("-"));
     const service = new NativeProviderService(engineAddress);
-    console.log = (...parts: unknown[]) => service.sink.line(parts.map(String).join(" "));
-    console.info = console.log;
-    console.warn = (...parts: unknown[]) => service.sink.line(parts.map(String).join(" "), engineproto.LogSeverity.WARNING);
     const server = new grpc.Server({ "grpc.max_receive_message_length": 400 * 1024 * 1024 });
     server.addService(provrpc.ResourceProviderService, service.handlers());
     const port = await new Promise<number>((resolve, reject) =>

@@ -1,11 +1,11 @@
 /**
- * The ResourceProvider gRPC service. It holds no rule of its own: every resource method hands over
- * to the same `ApiTokenProvider` the dynamic provider's stored copy calls (provider/provider.ts),
- * and the function to `getApiTokens`'s listing (provider/apiTokenList.ts). What it adds is the wire: settings
- * from Configure, secrets unwrapped on the way in and marked on the way out (./wire), the
- * resource's name and URN as hidden inputs, `ignoreChanges` (./ignoreChanges), no request in a
- * preview (./preview), one-line errors (carrying what a failed step issued, ./initFailure), and the
- * lifecycle's lines sent to the engine with the resource's URN (./lineSink).
+ * The ResourceProvider gRPC service: the native face of the token service (lifecycle/service.ts),
+ * beside the dynamic provider (provider/provider.ts), neither knowing the other. It holds no rule
+ * of its own and translates its own wire only: settings from Configure, secrets unwrapped on the way
+ * in and marked on the way out (./wire), the resource named and keyed by its URN, `ignoreChanges`
+ * (./ignoreChanges), no request in a preview (./preview), one-line errors (carrying what a failed
+ * step issued, ./initFailure), and the service's lines sent to the engine with the resource's URN
+ * (./lineSink). The function `getApiTokens` is the listing of provider/apiTokenList.ts.
  */
 import * as grpc from "@grpc/grpc-js";
 import * as emptyproto from "google-protobuf/google/protobuf/empty_pb";
@@ -13,49 +13,55 @@ import * as structproto from "google-protobuf/google/protobuf/struct_pb";
 import * as plugproto from "@pulumi/pulumi/proto/plugin_pb";
 import * as provrpc from "@pulumi/pulumi/proto/provider_grpc_pb";
 import * as provproto from "@pulumi/pulumi/proto/provider_pb";
-import type * as pulumi from "@pulumi/pulumi";
 import { listApiTokens } from "../apiTokenList";
-import { ApiTokenProvider } from "../provider";
+import { ResourceRef, TokenService } from "../lifecycle/service";
 import { SETTINGS } from "../settings";
+import { packageVersion } from "../version";
 import { LineSink } from "./lineSink";
 import { withIgnoredChanges } from "./ignoreChanges";
 import { initFailedError, issuedBeforeFailure, secretValues } from "./initFailure";
 import { previewCreateOutputs, previewUpdateOutputs } from "./preview";
 import { GET_API_TOKENS, packageSchema } from "./schema";
-import { packageVersion } from "../version";
-import { configLookup, incoming, nameFromUrn, outgoing, Props, scrub, secretKeys, unwrapSecrets } from "./wire";
+import { configLookup, incoming, nameFromUrn, outgoing, plainProps, scrub, secretKeys, structValue } from "./wire";
 
 type Callback<T> = (error: grpc.ServiceError | null, value?: T | null) => void;
 
+/** A handler as grpc-js calls it: a unary call and its callback, or a stream (List) with none. */
+type Handler = (call: { emit?: (event: string, error: unknown) => void }, callback?: Callback<never>) => void;
+
 /** The ResourceProvider service. */
 export class NativeProviderService {
-    private readonly provider = new ApiTokenProvider();
+    private readonly tokens: TokenService;
     private lookup: (key: string) => string | undefined = () => undefined;
     readonly sink: LineSink;
 
     constructor(engineAddress: string | undefined) {
         this.sink = new LineSink(engineAddress, () => this.knownSecrets());
+        // The sink files each line under the URN of the call in flight.
+        this.tokens = new TokenService((line) => this.sink.line(line));
     }
 
-    /** The service's handlers, bound, for `server.addService`. */
+    /** The service's handlers, bound, for `server.addService`; a method not listed answers UNIMPLEMENTED. */
     handlers(): grpc.UntypedServiceImplementation {
-        const names = Object.keys(provrpc.ResourceProviderService) as string[];
-        const lower = (name: string) => name.charAt(0).toLowerCase() + name.slice(1);
+        // By the service definition's method names.
+        const implemented: Record<string, grpc.UntypedHandleCall> = {
+            getPluginInfo: this.getPluginInfo,
+            getSchema: this.getSchema,
+            checkConfig: this.checkConfig,
+            diffConfig: this.diffConfig,
+            configure: this.configure,
+            check: this.check,
+            diff: this.diff,
+            create: this.create,
+            read: this.read,
+            update: this.update,
+            delete: this.delete,
+            invoke: this.invoke,
+            cancel: this.cancel,
+        };
         const handlers: grpc.UntypedServiceImplementation = {};
-        for (const name of names) {
-            const method = (this as unknown as Record<string, unknown>)[lower(name)] ?? (this as unknown as Record<string, unknown>)[name];
-            handlers[name] =
-                typeof method === "function"
-                    ? method.bind(this)
-                    : (call: { emit?: (event: string, error: unknown) => void }, callback?: Callback<never>) => {
-                          const error = {
-                              code: grpc.status.UNIMPLEMENTED,
-                              details: `${name} is not implemented by pulumi-resource-mailtrap`,
-                          };
-                          // A streaming method (List) has no callback: its error goes on the stream.
-                          if (callback) callback(error as grpc.ServiceError);
-                          else call.emit?.("error", error);
-                      };
+        for (const name of Object.keys(provrpc.ResourceProviderService)) {
+            handlers[name] = implemented[name]?.bind(this) ?? unimplemented(name);
         }
         return handlers;
     }
@@ -90,19 +96,9 @@ export class NativeProviderService {
         callback(null, result);
     }
 
-    /**
-     * The lifecycle's inputs: secrets unwrapped, the resource named from its URN (for the lines it
-     * prints) and keyed by the URN itself (two resources may share a name under different parents).
-     * Both hidden keys start with "__", so `outgoing` never returns them to the engine.
-     */
-    private inputsFor(urn: string, props: Props): Props {
-        return { ...this.namedInputs(urn, props), ...(urn ? { __resourceKey: urn } : {}) };
-    }
-
-    /** Check's inputs: validation accepts only the hidden keys it knows, and needs no resource key. */
-    private namedInputs(urn: string, props: Props): Props {
-        const name = nameFromUrn(urn);
-        return { ...(unwrapSecrets(props) as Props), ...(name ? { __resourceName: name } : {}) };
+    /** The resource a call is about: named by the URN's last segment, keyed by the URN itself (two resources may share a name under different parents). */
+    private resourceOf(urn: string): ResourceRef {
+        return { name: nameFromUrn(urn), key: urn ? urn : undefined };
     }
 
     getPluginInfo(_call: unknown, callback: Callback<plugproto.PluginInfo>): void {
@@ -141,7 +137,7 @@ export class NativeProviderService {
     ): Promise<void> {
         const variables = new Map<string, string>(call.request.getVariablesMap().toArray());
         this.lookup = configLookup(variables, incoming(call.request.getArgs()));
-        await this.provider.configure({ config: { get: this.lookup } } as unknown as pulumi.dynamic.ConfigureRequest);
+        this.tokens.configure(this.lookup);
         callback(null, new provproto.ConfigureResponse().setAcceptsecrets(true).setAcceptresources(false).setSupportspreview(false));
     }
 
@@ -151,13 +147,10 @@ export class NativeProviderService {
     ): Promise<void> {
         const req = call.request;
         await this.answer(req.getUrn(), callback, async () => {
-            const olds = incoming(req.getOlds());
             const news = incoming(req.getNews());
-            const result = await this.provider.check(unwrapSecrets(olds) as Props, this.namedInputs(req.getUrn(), news));
-            const resp = new provproto.CheckResponse().setInputs(outgoing(result.inputs as Props, secretKeys(news)));
-            resp.setFailuresList(
-                (result.failures ?? []).map((f) => new provproto.CheckFailure().setProperty(String(f.property)).setReason(f.reason)),
-            );
+            const result = await this.tokens.check({ olds: plainProps(req.getOlds()), news: plainProps(req.getNews()) });
+            const resp = new provproto.CheckResponse().setInputs(outgoing(result.inputs, secretKeys(news)));
+            resp.setFailuresList(result.failures.map((f) => new provproto.CheckFailure().setProperty(f.property).setReason(f.reason)));
             return resp;
         });
     }
@@ -168,18 +161,14 @@ export class NativeProviderService {
     ): Promise<void> {
         const req = call.request;
         await this.answer(req.getUrn(), callback, async () => {
-            const olds = unwrapSecrets(incoming(req.getOlds())) as Props;
-            const news = withIgnoredChanges(this.inputsFor(req.getUrn(), incoming(req.getNews())), olds, req.getIgnorechangesList());
-            const result = await this.provider.diff(req.getId(), olds as never, news);
-            const changes =
-                result.changes === true
-                    ? provproto.DiffResponse.DiffChanges.DIFF_SOME
-                    : result.changes === false
-                      ? provproto.DiffResponse.DiffChanges.DIFF_NONE
-                      : provproto.DiffResponse.DiffChanges.DIFF_UNKNOWN;
-            const resp = new provproto.DiffResponse().setChanges(changes);
-            resp.setReplacesList(result.replaces ?? []);
-            resp.setDeletebeforereplace(Boolean(result.deleteBeforeReplace));
+            const olds = plainProps(req.getOlds());
+            const news = withIgnoredChanges(plainProps(req.getNews()), olds, req.getIgnorechangesList());
+            const result = await this.tokens.diff({ ...this.resourceOf(req.getUrn()), id: req.getId(), olds, news });
+            const resp = new provproto.DiffResponse().setChanges(
+                result.changes ? provproto.DiffResponse.DiffChanges.DIFF_SOME : provproto.DiffResponse.DiffChanges.DIFF_NONE,
+            );
+            resp.setReplacesList(result.replaces);
+            resp.setDeletebeforereplace(result.deleteBeforeReplace);
             return resp;
         });
     }
@@ -189,18 +178,17 @@ export class NativeProviderService {
         callback: Callback<provproto.CreateResponse>,
     ): Promise<void> {
         const req = call.request;
-        const props = incoming(req.getProperties());
-        const outputSecrets = secretKeys(props);
+        const outputSecrets = secretKeys(incoming(req.getProperties()));
         await this.answer(
             req.getUrn(),
             callback,
             async () => {
+                const inputs = plainProps(req.getProperties());
                 if (req.getPreview()) {
-                    const outputs = previewCreateOutputs(unwrapSecrets(props) as Props);
-                    return new provproto.CreateResponse().setId("").setProperties(outgoing(outputs, outputSecrets));
+                    return new provproto.CreateResponse().setId("").setProperties(outgoing(previewCreateOutputs(inputs), outputSecrets));
                 }
-                const result = await this.provider.create(this.inputsFor(req.getUrn(), props));
-                return new provproto.CreateResponse().setId(result.id).setProperties(outgoing(result.outs as Props, outputSecrets));
+                const result = await this.tokens.create({ ...this.resourceOf(req.getUrn()), inputs });
+                return new provproto.CreateResponse().setId(result.id).setProperties(outgoing(result.state, outputSecrets));
             },
             outputSecrets,
         );
@@ -212,13 +200,15 @@ export class NativeProviderService {
     ): Promise<void> {
         const req = call.request;
         await this.answer(req.getUrn(), callback, async () => {
-            const props = incoming(req.getProperties());
-            const inputs = incoming(req.getInputs());
-            const result = await this.provider.read(req.getId(), unwrapSecrets(props) as never);
-            const resp = new provproto.ReadResponse().setId(result.id ?? "");
-            if (result.id) {
-                resp.setProperties(outgoing(result.props as Props, secretKeys(props)));
-                if (result.inputs) resp.setInputs(outgoing(result.inputs as Props, secretKeys(inputs)));
+            const result = await this.tokens.read({
+                ...this.resourceOf(req.getUrn()),
+                id: req.getId(),
+                state: plainProps(req.getProperties()),
+            });
+            const resp = new provproto.ReadResponse().setId(result?.id ?? "");
+            if (result) {
+                resp.setProperties(outgoing(result.state, secretKeys(incoming(req.getProperties()))));
+                resp.setInputs(outgoing(result.inputs, secretKeys(incoming(req.getInputs()))));
             }
             return resp;
         });
@@ -229,19 +219,18 @@ export class NativeProviderService {
         callback: Callback<provproto.UpdateResponse>,
     ): Promise<void> {
         const req = call.request;
-        const olds = incoming(req.getOlds());
-        const news = incoming(req.getNews());
-        const outputSecrets = secretKeys(olds, news);
+        const outputSecrets = secretKeys(incoming(req.getOlds()), incoming(req.getNews()));
         await this.answer(
             req.getUrn(),
             callback,
             async () => {
+                const olds = plainProps(req.getOlds());
+                const news = plainProps(req.getNews());
                 if (req.getPreview()) {
-                    const outputs = previewUpdateOutputs(unwrapSecrets(olds) as Props, unwrapSecrets(news) as Props);
-                    return new provproto.UpdateResponse().setProperties(outgoing(outputs, outputSecrets));
+                    return new provproto.UpdateResponse().setProperties(outgoing(previewUpdateOutputs(olds, news), outputSecrets));
                 }
-                const result = await this.provider.update(req.getId(), unwrapSecrets(olds) as never, this.inputsFor(req.getUrn(), news));
-                return new provproto.UpdateResponse().setProperties(outgoing(result.outs as Props, outputSecrets));
+                const result = await this.tokens.update({ ...this.resourceOf(req.getUrn()), id: req.getId(), olds, news });
+                return new provproto.UpdateResponse().setProperties(outgoing(result.state, outputSecrets));
             },
             outputSecrets,
         );
@@ -253,7 +242,7 @@ export class NativeProviderService {
     ): Promise<void> {
         const req = call.request;
         await this.answer(req.getUrn(), callback, async () => {
-            await this.provider.delete(req.getId(), unwrapSecrets(incoming(req.getProperties())) as never);
+            await this.tokens.delete({ ...this.resourceOf(req.getUrn()), id: req.getId(), state: plainProps(req.getProperties()) });
             return new emptyproto.Empty();
         });
     }
@@ -265,7 +254,7 @@ export class NativeProviderService {
         const req = call.request;
         await this.answer("", callback, async () => {
             if (req.getTok() !== GET_API_TOKENS) throw new Error(`mailtrap: unknown function ${req.getTok()}`);
-            const args = unwrapSecrets(incoming(req.getArgs())) as { accountId?: number; apiToken?: string; baseUrl?: string };
+            const args = plainProps(req.getArgs());
             const setting = (key: keyof typeof SETTINGS) => this.lookup(SETTINGS[key].key);
             const accountId = args.accountId ?? setting("accountId");
             // The listing itself, without the Pulumi SDK getApiTokens reads a program's config with:
@@ -278,11 +267,20 @@ export class NativeProviderService {
                 },
                 (key) => this.lookup(key),
             );
-            return new provproto.InvokeResponse().setReturn(structproto.Struct.fromJavaScript({ tokens } as never));
+            return new provproto.InvokeResponse().setReturn(structproto.Struct.fromJavaScript({ tokens: structValue(tokens) }));
         });
     }
 
     cancel(_call: unknown, callback: Callback<emptyproto.Empty>): void {
         callback(null, new emptyproto.Empty());
     }
+}
+
+/** A method this plugin does not serve: UNIMPLEMENTED, on the callback or, for a stream (List), on the stream. */
+function unimplemented(name: string): Handler {
+    return (call, callback) => {
+        const error = { code: grpc.status.UNIMPLEMENTED, details: `${name} is not implemented by pulumi-resource-mailtrap` };
+        if (callback) callback(error as grpc.ServiceError);
+        else call.emit?.("error", error);
+    };
 }

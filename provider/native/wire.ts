@@ -45,17 +45,42 @@ export function secretKeys(...sources: (Props | undefined)[]): Set<string> {
 }
 
 /** Properties for the engine: internal keys left out, `token` and whatever came in secret marked. */
-export function outgoing(props: Props | undefined, secrets: Set<string> = new Set()): structproto.Struct {
-    const out: Props = {};
+export function outgoing(props: object | undefined, secrets: Set<string> = new Set()): structproto.Struct {
+    const out: Record<string, structproto.JavaScriptValue> = {};
     for (const [key, value] of Object.entries(props ?? {})) {
         if (key.startsWith("__") || value === undefined) continue;
-        out[key] = SECRET_OUTPUTS.includes(key) || secrets.has(key) ? secret(value) : value;
+        out[key] = structValue(SECRET_OUTPUTS.includes(key) || secrets.has(key) ? secret(value) : value);
     }
-    return structproto.Struct.fromJavaScript(out as Record<string, structproto.JavaScriptValue>);
+    return structproto.Struct.fromJavaScript(out);
+}
+
+/** A plain value as a Struct holds it: an object's undefined fields left out, anything else not JSON as a string. */
+export function structValue(value: unknown): structproto.JavaScriptValue {
+    if (value === null || value === undefined) return null;
+    if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") return value;
+    if (Array.isArray(value)) return value.map(structValue);
+    if (typeof value === "object") {
+        return Object.fromEntries(
+            Object.entries(value)
+                .filter(([, v]) => v !== undefined)
+                .map(([k, v]) => [k, structValue(v)]),
+        );
+    }
+    return String(value);
 }
 
 export function incoming(struct: structproto.Struct | undefined): Props {
-    return (struct?.toJavaScript() ?? {}) as Props;
+    return struct?.toJavaScript() ?? {};
+}
+
+/** A request's properties as plain values, secret markers taken off. */
+export function plainProps(struct: structproto.Struct | undefined): Props {
+    const value = unwrapSecrets(incoming(struct));
+    return isProps(value) ? value : {};
+}
+
+function isProps(value: unknown): value is Props {
+    return value !== null && typeof value === "object" && !Array.isArray(value);
 }
 
 /** The resource's name: the URN's last segment. */

@@ -1,22 +1,26 @@
 import * as grpc from "@grpc/grpc-js";
 import * as provproto from "@pulumi/pulumi/proto/provider_pb";
 import * as statusproto from "@pulumi/pulumi/proto/status_pb";
-import { ApiTokenProvider } from "../../provider/provider";
+import { FailedAfterIssue, TokenService } from "../../provider/lifecycle/service";
+import { ApiTokenState } from "../../provider/types";
 import { call, checkAndCreate, checkChanged, NativeProvider, plain, SECRET, SIG, startNativeProvider, urnOf } from "./nativeService";
 
 /**
- * A create or update that issued a token and then failed throws an error carrying the resource's
- * id and outputs (provider/provider.ts). The native provider hands them to the engine as the
- * engine keeps them: a `pulumirpc.ErrorResourceInitFailed` in the status details.
+ * A create or update that issued a token and then failed: the token service fails with the
+ * resource's id and outputs (FailedAfterIssue, provider/lifecycle/service.ts). The native provider
+ * hands them to the engine as the engine keeps them: a `pulumirpc.ErrorResourceInitFailed` in the
+ * status details.
  */
 const ISSUED_VALUE = "issued-token-value-7f3a";
 
-/** The error ApiTokenProvider throws after it issued token 777 and a later step failed. */
-function failureAfterIssue(): Error {
-    return Object.assign(new Error(`mailtrap: deleting old token 5 failed (503) after issuing ${ISSUED_VALUE}\n    at rotate.ts:1`), {
-        id: "777",
-        properties: { name: "issued", tokenId: 777, token: ISSUED_VALUE, last4Digits: "7f3a", __provider: "serialized-provider" },
-    });
+/** The failure the token service reports after it issued token 777 and a later step failed (a stray internal key in its outputs). */
+function failureAfterIssue(): FailedAfterIssue {
+    const outputs = { name: "issued", tokenId: 777, token: ISSUED_VALUE, last4Digits: "7f3a", __provider: "serialized-provider" };
+    return new FailedAfterIssue(
+        `mailtrap: deleting old token 5 failed (503) after issuing ${ISSUED_VALUE}\n    at rotate.ts:1`,
+        "777",
+        outputs as Partial<ApiTokenState> as ApiTokenState,
+    );
 }
 
 /** What the engine reads from a failed call's `grpc-status-details-bin` trailer. */
@@ -54,7 +58,7 @@ describe("a native create or update that fails after it issued a token", () => {
     });
 
     it("fails Create with ErrorResourceInitFailed holding the id and outputs, token secret, no __provider", async () => {
-        jest.spyOn(ApiTokenProvider.prototype, "create").mockRejectedValueOnce(failureAfterIssue());
+        jest.spyOn(TokenService.prototype, "create").mockRejectedValueOnce(failureAfterIssue());
 
         const error = await failedCall(checkAndCreate(provider.client, urnOf("init-failed-create"), { name: "issued" }));
 
@@ -69,7 +73,7 @@ describe("a native create or update that fails after it issued a token", () => {
         const { created } = await checkAndCreate(provider.client, urn, { name: "issued", rotate: "v1" });
         const olds = created.getProperties()!;
         const news = await checkChanged(provider.client, urn, olds, { name: "issued", rotate: "v2" });
-        jest.spyOn(ApiTokenProvider.prototype, "update").mockRejectedValueOnce(failureAfterIssue());
+        jest.spyOn(TokenService.prototype, "update").mockRejectedValueOnce(failureAfterIssue());
 
         const error = await failedCall(
             call(provider.client, "update", new provproto.UpdateRequest().setUrn(urn).setId(created.getId()).setOlds(olds).setNews(news)),
@@ -81,7 +85,7 @@ describe("a native create or update that fails after it issued a token", () => {
     });
 
     it("says why in one line, without the issued value, as the status message and the one reason", async () => {
-        jest.spyOn(ApiTokenProvider.prototype, "create").mockRejectedValueOnce(failureAfterIssue());
+        jest.spyOn(TokenService.prototype, "create").mockRejectedValueOnce(failureAfterIssue());
 
         const error = await failedCall(checkAndCreate(provider.client, urnOf("init-failed-line"), { name: "issued" }));
 
@@ -91,8 +95,8 @@ describe("a native create or update that fails after it issued a token", () => {
         expect(initFailureOf(error)!.status.getMessage()).toBe(line);
     });
 
-    it("carries no resource when the error carries no id", async () => {
-        jest.spyOn(ApiTokenProvider.prototype, "create").mockRejectedValueOnce(new Error("mailtrap: the API refused the token (422)"));
+    it("carries no resource when the failure issued nothing", async () => {
+        jest.spyOn(TokenService.prototype, "create").mockRejectedValueOnce(new Error("mailtrap: the API refused the token (422)"));
 
         const error = await failedCall(checkAndCreate(provider.client, urnOf("failed-without-issue"), { name: "issued" }));
 

@@ -6,7 +6,7 @@ import * as emptyproto from "google-protobuf/google/protobuf/empty_pb";
 import * as plugproto from "@pulumi/pulumi/proto/plugin_pb";
 import * as provrpc from "@pulumi/pulumi/proto/provider_grpc_pb";
 import * as provproto from "@pulumi/pulumi/proto/provider_pb";
-import { API_TOKEN_OUTPUT_NAMES } from "../../provider/apiToken";
+import { OUTPUT_NAMES as API_TOKEN_OUTPUT_NAMES } from "../../provider/lifecycle/properties";
 import { MailtrapEmulator } from "../../provider/emulator/server";
 import { configLookup, NativeProviderService, unwrapSecrets } from "../../provider/native/server";
 

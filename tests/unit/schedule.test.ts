@@ -85,14 +85,16 @@ describe("the renewal window", () => {
 });
 
 describe("a 90-day rolling token in preview", () => {
-    const news = { name: "ci", accountId: 3229, resources: [], expiresInDays: 90, __resourceName: "ci-sending" };
+    const news = { name: "ci", accountId: 3229, resources: [], expiresInDays: 90 };
+    /** The Pulumi resource, as a face names it. */
+    const resource = { name: "ci-sending" };
 
     it("shows no change before day 75", () => {
-        expect(diffApiToken(rolling(), news, at(74.9)).changes).toBe(false);
+        expect(diffApiToken(rolling(), news, at(74.9), resource).changes).toBe(false);
     });
 
     it("is renewed in an update after day 75, saying its age, the time left and the new lifetime", () => {
-        const diff = diffApiToken(rolling(), news, at(76));
+        const diff = diffApiToken(rolling(), news, at(76), resource);
         expect(diff).toMatchObject({ changes: true, replaces: [], rotation: { kind: "age" } });
         expect(diff.notices).toEqual([
             'mailtrap: ApiToken "ci-sending" (Mailtrap token "ci" 40001) will rotate: it is 76.0 days old, expires in 14.0 days: renewed with a new 90-day token',
@@ -100,11 +102,11 @@ describe("a 90-day rolling token in preview", () => {
     });
 
     it("after its expiry, is renewed for the cause expiry", () => {
-        expect(diffApiToken(rolling(), news, at(91)).rotation).toEqual({ kind: "expiry", expiredAt: iso(at(90)) });
+        expect(diffApiToken(rolling(), news, at(91), resource).rotation).toEqual({ kind: "expiry", expiredAt: iso(at(90)) });
     });
 
     it("a raised expiresInDays alone is no change, and the preview says when it applies", () => {
-        const diff = diffApiToken(rolling(), { ...news, expiresInDays: 120 }, at(10));
+        const diff = diffApiToken(rolling(), { ...news, expiresInDays: 120 }, at(10), resource);
         expect(diff.changes).toBe(false);
         expect(diff.notices).toEqual([
             `mailtrap: ApiToken "ci-sending" (Mailtrap token "ci" 40001): expiresInDays changed from 90 to 120; the new lifetime applies at the next renewal, due ${iso(at(75))}`,
@@ -112,7 +114,7 @@ describe("a 90-day rolling token in preview", () => {
     });
 
     it("a lowered expiresInDays renews a token that would outlive it, saying so", () => {
-        const diff = diffApiToken(rolling(), { ...news, expiresInDays: 30 }, at(10));
+        const diff = diffApiToken(rolling(), { ...news, expiresInDays: 30 }, at(10), resource);
         expect(diff).toMatchObject({ changes: true, rotation: { kind: "expiry-mismatch" } });
         expect(diff.notices).toEqual([
             `mailtrap: ApiToken "ci-sending" (Mailtrap token "ci" 40001) will rotate: it expires ${iso(at(90))}, later than 30 days after it was issued (${iso(at(30))}): renewed with the declared expiry`,
@@ -122,7 +124,7 @@ describe("a 90-day rolling token in preview", () => {
     it("retires a renewed predecessor at the first update after its grace, saying so", () => {
         const olds = rolling({ previousTokens: [{ tokenId: 40000, expiresAt: iso(at(0.5)), retiredBy: "delete" }] });
         expect(retirementsDue(partsOf(olds).previous, at(0.4))).toEqual([]);
-        const diff = diffApiToken(olds, news, at(1));
+        const diff = diffApiToken(olds, news, at(1), resource);
         expect(diff).toMatchObject({ changes: true, replaces: [], retiresPrevious: [40000] });
         expect(diff.notices).toEqual([
             'mailtrap: ApiToken "ci-sending" (Mailtrap token "ci" 40001) retires previous token 40000, grace ended: it is deleted',

@@ -5,7 +5,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { API_TOKEN_OUTPUT_NAMES } from "../../../provider/apiToken";
+import { OUTPUT_NAMES as API_TOKEN_OUTPUT_NAMES } from "../../../provider/lifecycle/properties";
 import { API_TOKEN_TYPE as NATIVE_TYPE } from "../../../provider/native/schema";
 import { repoRoot } from "../../harness/captureProgram";
 import { PluginKind, pluginKind, writePlugin } from "./pluginBinary";

@@ -37,8 +37,8 @@ describe("checkApiTokenInputs", () => {
             expect(propertiesOf(failuresFor({ rotation: 1, expiry: "x" }))).toEqual(["rotation", "expiry"]);
         });
 
-        it("does not report the engine's __provider", () => {
-            expect(failuresFor({ __provider: "serialized provider" })).toEqual([]);
+        it("reports a key starting with __: what a face's wire adds is that face's to take off", () => {
+            expect(propertiesOf(failuresFor({ __provider: "serialized provider" }))).toEqual(["__provider"]);
         });
     });
 
