@@ -79,7 +79,8 @@ const INPUTS: Record<(typeof INPUT_NAMES)[number], Property> = {
     name: { type: "string", description: "Display name, 1 to 255 characters, not only spaces. Changing it replaces the token." },
     accountId: {
         type: "integer",
-        description: "Mailtrap account id; defaults to `mailtrap:accountId` (or `MAILTRAP_ACCOUNT_ID`). Changing it replaces the token.",
+        description:
+            "Mailtrap account id; defaults to `mailtrap:accountId` (or `MAILTRAP_ACCOUNT_ID`); with none anywhere, the API's routes without an account serve the token (the API token's own account). An existing resource keeps the account its state records when the configuration drops it; a different account id replaces the token.",
     },
     resources: {
         type: "array",
@@ -131,6 +132,12 @@ const OUTPUTS: Record<(typeof API_TOKEN_OUTPUT_NAMES)[number], Property> = {
         description:
             "The live token's expiry as the API reported it when the token was issued (null: never); a live expiry that moved away from it means the token was reset outside Pulumi.",
     },
+    issuedResources: {
+        type: "array",
+        items: ref(PERMISSION_TYPE),
+        description:
+            "The live token's permissions as the API answered when it was issued (created, reset, or first read when adopted or imported). An answer that only reorders them, respells a kind (`inbox`/`sandbox`) or types an id differently is no change; any other change (permissions edited outside Pulumi) is drift: refresh shows it and the next `pulumi up` replaces the token.",
+    },
     tokenGone: {
         type: "boolean",
         description:
@@ -167,7 +174,8 @@ const CONFIG: Record<string, Property> = {
     },
     accountId: {
         type: "integer",
-        description: "The account of tokens that name none; falls back to `MAILTRAP_ACCOUNT_ID`.",
+        description:
+            "The account of tokens that name none; falls back to `MAILTRAP_ACCOUNT_ID`. Optional: without one, the API's routes without an account serve the API token's own account.",
     },
     baseUrl: {
         type: "string",
@@ -284,11 +292,11 @@ export function packageSchema(version: string): Record<string, unknown> {
         resources: {
             [API_TOKEN_TYPE]: {
                 description:
-                    "A Mailtrap API token managed as code. The full value is the secret output `token`. Rotation (a `rotate` change, or `rotateAfterDays` elapsing) resets the token in an update: `tokenId` and `token` change, and the previous token keeps working for its grace period. Import with the id `<accountId>/<tokenId>`; an imported token's value stays empty until its first rotation.",
+                    "A Mailtrap API token managed as code. The full value is the secret output `token`. Rotation (a `rotate` change, or `rotateAfterDays` elapsing) resets the token in an update: `tokenId` and `token` change, and the previous token keeps working for its grace period. Import with the id `<accountId>/<tokenId>`, or `<tokenId>` (the configured account, else the API token's own); an imported token's value stays empty until its first rotation.",
                 inputProperties,
                 requiredInputs: ["name"],
                 properties: { ...INPUTS, ...OUTPUTS },
-                required: ["name", "accountId", "resources", "tokenId", "token", "last4Digits", "createdBy", "issuedAt", "rotationCount"],
+                required: ["name", "resources", "tokenId", "token", "last4Digits", "createdBy", "issuedAt", "rotationCount"],
             },
         },
         functions: {
@@ -296,7 +304,10 @@ export function packageSchema(version: string): Record<string, unknown> {
                 description: "Lists the account's API tokens (one GET). Never returns a token value: the API does not show them again.",
                 inputs: {
                     properties: {
-                        accountId: { type: "integer", description: "The account to list; defaults to the provider's `accountId`." },
+                        accountId: {
+                            type: "integer",
+                            description: "The account to list; defaults to the provider's `accountId`, else the API token's own account.",
+                        },
                         apiToken: {
                             type: "string",
                             secret: true,
