@@ -18,6 +18,8 @@ export const GET_API_TOKENS = "mailtrap:index:getApiTokens";
 type Property = Record<string, unknown> & { description: string };
 
 const PERMISSION_TYPE = "mailtrap:index:ApiTokenPermission";
+/** A permission as the API answers it: a kind or level the provider does not know is kept as answered. */
+const ANSWERED_PERMISSION_TYPE = "mailtrap:index:AnsweredPermission";
 const ROTATION_RECORD_TYPE = "mailtrap:index:RotationRecord";
 const PREVIOUS_TOKEN_TYPE = "mailtrap:index:PreviousToken";
 const TOKEN_INFO_TYPE = "mailtrap:index:ApiTokenInfo";
@@ -134,7 +136,7 @@ const OUTPUTS: Record<(typeof API_TOKEN_OUTPUT_NAMES)[number], Property> = {
     },
     issuedResources: {
         type: "array",
-        items: ref(PERMISSION_TYPE),
+        items: ref(ANSWERED_PERMISSION_TYPE),
         description:
             "The live token's permissions as the API answered when it was issued (created, reset, or first read when adopted or imported). An answer that only reorders them, respells a kind (`inbox`/`sandbox`) or types an id differently is no change; any other change (permissions edited outside Pulumi) is drift: refresh shows it and the next `pulumi up` replaces the token.",
     },
@@ -247,6 +249,24 @@ export function packageSchema(version: string): Record<string, unknown> {
                 properties: PERMISSION_PROPERTIES,
                 required: ["resourceType", "resourceId", "accessLevel"],
             },
+            [ANSWERED_PERMISSION_TYPE]: {
+                type: "object",
+                description:
+                    "One permission of an API token as the API answered it: a kind or access level the provider does not know is kept as answered.",
+                properties: {
+                    resourceType: {
+                        type: "string",
+                        description:
+                            "The kind of Mailtrap object as answered: `account`, `project`, `sandbox` (`inbox`), `domain` (`sending_domain`), or a kind added later.",
+                    },
+                    resourceId: PERMISSION_PROPERTIES.resourceId,
+                    accessLevel: {
+                        oneOf: [{ type: "string" }, { type: "integer" }],
+                        description: "`viewer` or `admin`; a level without a name as the number the API gave (for example 50).",
+                    },
+                },
+                required: ["resourceType", "resourceId", "accessLevel"],
+            },
             [ROTATION_RECORD_TYPE]: {
                 type: "object",
                 description: "A token the resource issued or took over; never a value.",
@@ -284,7 +304,7 @@ export function packageSchema(version: string): Record<string, unknown> {
                     last4Digits: { type: "string", description: "The last four characters of the value." },
                     createdBy: { type: "string", description: "Who created the token." },
                     expiresAt: { type: "string", description: "When the token stops working (ISO 8601), or null when it never expires." },
-                    resources: { type: "array", items: ref(PERMISSION_TYPE), description: "The token's permissions." },
+                    resources: { type: "array", items: ref(ANSWERED_PERMISSION_TYPE), description: "The token's permissions, as answered." },
                 },
                 required: ["id", "name", "last4Digits", "createdBy", "resources"],
             },
@@ -295,7 +315,12 @@ export function packageSchema(version: string): Record<string, unknown> {
                     "A Mailtrap API token managed as code. The full value is the secret output `token`. Rotation (a `rotate` change, or `rotateAfterDays` elapsing) resets the token in an update: `tokenId` and `token` change, and the previous token keeps working for its grace period. Import with the id `<accountId>/<tokenId>`, or `<tokenId>` (the configured account, else the API token's own); an imported token's value stays empty until its first rotation.",
                 inputProperties,
                 requiredInputs: ["name"],
-                properties: { ...INPUTS, ...OUTPUTS },
+                properties: {
+                    ...INPUTS,
+                    // As an output, `resources` may hold what a refresh found (a kind or level the provider does not know).
+                    resources: { ...INPUTS.resources, items: ref(ANSWERED_PERMISSION_TYPE) },
+                    ...OUTPUTS,
+                },
                 required: ["name", "resources", "tokenId", "token", "last4Digits", "createdBy", "issuedAt", "rotationCount"],
             },
         },

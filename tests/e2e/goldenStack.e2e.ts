@@ -112,7 +112,7 @@ describe.each(
         const preview = await stack.preview({ expectNoChanges: true });
         expect(preview.requests).toEqual([]);
         const before = await stack.stateOutputs("rotated");
-        await stack.setConfig("rotatedRotate", "2");
+        await stack.setConfig("rotatedRotate", "after-the-account-was-removed");
         const up = await stack.up();
 
         expect(opsOf(up, "rotated")).toEqual(["update"]);
