@@ -78,7 +78,7 @@ export class ApiToken extends pulumi.CustomResource {
     /**
      * The live token's permissions as the API answered when it was issued (created, reset, or first read when adopted or imported). An answer that only reorders them, respells a kind (`inbox`/`sandbox`) or types an id differently is no change; any other change (permissions edited outside Pulumi) is drift: refresh shows it and the next `pulumi up` replaces the token.
      */
-    declare public /*out*/ readonly issuedResources: pulumi.Output<outputs.ApiTokenPermission[] | undefined>;
+    declare public /*out*/ readonly issuedResources: pulumi.Output<outputs.AnsweredPermission[] | undefined>;
     /**
      * The last four characters of the value.
      */
@@ -110,7 +110,7 @@ export class ApiToken extends pulumi.CustomResource {
     /**
      * Permissions of the token; none when omitted. Changing them replaces the token.
      */
-    declare public readonly resources: pulumi.Output<outputs.ApiTokenPermission[]>;
+    declare public readonly resources: pulumi.Output<outputs.AnsweredPermission[]>;
     /**
      * Rotation trigger: any change of value (set, changed or removed) rotates the token in an update.
      */

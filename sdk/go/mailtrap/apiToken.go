@@ -31,7 +31,7 @@ type ApiToken struct {
 	// The live token's expiry as the API reported it when the token was issued (null: never); a live expiry that moved away from it means the token was reset outside Pulumi.
 	IssuedExpiresAt pulumi.StringPtrOutput `pulumi:"issuedExpiresAt"`
 	// The live token's permissions as the API answered when it was issued (created, reset, or first read when adopted or imported). An answer that only reorders them, respells a kind (`inbox`/`sandbox`) or types an id differently is no change; any other change (permissions edited outside Pulumi) is drift: refresh shows it and the next `pulumi up` replaces the token.
-	IssuedResources ApiTokenPermissionArrayOutput `pulumi:"issuedResources"`
+	IssuedResources AnsweredPermissionArrayOutput `pulumi:"issuedResources"`
 	// The last four characters of the value.
 	Last4Digits pulumi.StringOutput `pulumi:"last4Digits"`
 	// Display name, 1 to 255 characters, not only spaces. Changing it replaces the token.
@@ -47,7 +47,7 @@ type ApiToken struct {
 	// Every token a renewal replaced that is still valid, oldest first: each stays until its grace ends, however many renewals follow; destroy deletes those still valid.
 	PreviousTokens PreviousTokenArrayOutput `pulumi:"previousTokens"`
 	// Permissions of the token; none when omitted. Changing them replaces the token.
-	Resources ApiTokenPermissionArrayOutput `pulumi:"resources"`
+	Resources AnsweredPermissionArrayOutput `pulumi:"resources"`
 	// Rotation trigger: any change of value (set, changed or removed) rotates the token in an update.
 	Rotate pulumi.AnyOutput `pulumi:"rotate"`
 	// Rotate the token once its current value is older than this many days (checked at each preview and update).
@@ -282,8 +282,8 @@ func (o ApiTokenOutput) IssuedExpiresAt() pulumi.StringPtrOutput {
 }
 
 // The live token's permissions as the API answered when it was issued (created, reset, or first read when adopted or imported). An answer that only reorders them, respells a kind (`inbox`/`sandbox`) or types an id differently is no change; any other change (permissions edited outside Pulumi) is drift: refresh shows it and the next `pulumi up` replaces the token.
-func (o ApiTokenOutput) IssuedResources() ApiTokenPermissionArrayOutput {
-	return o.ApplyT(func(v *ApiToken) ApiTokenPermissionArrayOutput { return v.IssuedResources }).(ApiTokenPermissionArrayOutput)
+func (o ApiTokenOutput) IssuedResources() AnsweredPermissionArrayOutput {
+	return o.ApplyT(func(v *ApiToken) AnsweredPermissionArrayOutput { return v.IssuedResources }).(AnsweredPermissionArrayOutput)
 }
 
 // The last four characters of the value.
@@ -322,8 +322,8 @@ func (o ApiTokenOutput) PreviousTokens() PreviousTokenArrayOutput {
 }
 
 // Permissions of the token; none when omitted. Changing them replaces the token.
-func (o ApiTokenOutput) Resources() ApiTokenPermissionArrayOutput {
-	return o.ApplyT(func(v *ApiToken) ApiTokenPermissionArrayOutput { return v.Resources }).(ApiTokenPermissionArrayOutput)
+func (o ApiTokenOutput) Resources() AnsweredPermissionArrayOutput {
+	return o.ApplyT(func(v *ApiToken) AnsweredPermissionArrayOutput { return v.Resources }).(AnsweredPermissionArrayOutput)
 }
 
 // Rotation trigger: any change of value (set, changed or removed) rotates the token in an update.

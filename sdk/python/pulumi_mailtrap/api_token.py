@@ -166,7 +166,7 @@ class ApiToken(pulumi.CustomResource):
                  expires_at: pulumi.Input[Optional[_builtins.str]] = None,
                  expires_in_days: pulumi.Input[Optional[_builtins.int]] = None,
                  name: pulumi.Input[Optional[_builtins.str]] = None,
-                 resources: pulumi.Input[Optional[Sequence[pulumi.Input[Union['ApiTokenPermissionArgs', 'ApiTokenPermissionArgsDict', 'outputs.ApiTokenPermission']]]]] = None,
+                 resources: pulumi.Input[Optional[Sequence[pulumi.Input[Union['ApiTokenPermissionArgs', 'ApiTokenPermissionArgsDict']]]]] = None,
                  rotate: pulumi.Input[Optional[Union[_builtins.str, _builtins.float]]] = None,
                  rotate_after_days: pulumi.Input[Optional[_builtins.int]] = None,
                  __props__=None):
@@ -180,7 +180,7 @@ class ApiToken(pulumi.CustomResource):
         :param pulumi.Input[_builtins.str] expires_at: When the token stops working: an ISO 8601 date-time in the future, at most 5 years ahead. Omitted means never. Changing it replaces the token. A token with an expiry cannot be reset, so a rotation issues a new token with the same expiry, in an update, and keeps the old one for the grace period.
         :param pulumi.Input[_builtins.int] expires_in_days: Rolling expiry: every token the resource issues expires this many days (1 to 1,826) after it was issued, and is renewed before then, at the first `pulumi up` once it is older than `rotateAfterDays` (default: expiresInDays less a sixth of it, at least a day). Not with `expiresAt`. A change applies at the next renewal.
         :param pulumi.Input[_builtins.str] name: Display name, 1 to 255 characters, not only spaces. Changing it replaces the token.
-        :param pulumi.Input[Sequence[pulumi.Input[Union['ApiTokenPermissionArgs', 'ApiTokenPermissionArgsDict', 'outputs.ApiTokenPermission']]]] resources: Permissions of the token; none when omitted. Changing them replaces the token.
+        :param pulumi.Input[Sequence[pulumi.Input[Union['ApiTokenPermissionArgs', 'ApiTokenPermissionArgsDict']]]] resources: Permissions of the token; none when omitted. Changing them replaces the token.
         :param pulumi.Input[Union[_builtins.str, _builtins.float]] rotate: Rotation trigger: any change of value (set, changed or removed) rotates the token in an update.
         :param pulumi.Input[_builtins.int] rotate_after_days: Rotate the token once its current value is older than this many days (checked at each preview and update).
         """
@@ -213,7 +213,7 @@ class ApiToken(pulumi.CustomResource):
                  expires_at: pulumi.Input[Optional[_builtins.str]] = None,
                  expires_in_days: pulumi.Input[Optional[_builtins.int]] = None,
                  name: pulumi.Input[Optional[_builtins.str]] = None,
-                 resources: pulumi.Input[Optional[Sequence[pulumi.Input[Union['ApiTokenPermissionArgs', 'ApiTokenPermissionArgsDict', 'outputs.ApiTokenPermission']]]]] = None,
+                 resources: pulumi.Input[Optional[Sequence[pulumi.Input[Union['ApiTokenPermissionArgs', 'ApiTokenPermissionArgsDict']]]]] = None,
                  rotate: pulumi.Input[Optional[Union[_builtins.str, _builtins.float]]] = None,
                  rotate_after_days: pulumi.Input[Optional[_builtins.int]] = None,
                  __props__=None):
@@ -367,7 +367,7 @@ class ApiToken(pulumi.CustomResource):
 
     @_builtins.property
     @pulumi.getter(name="issuedResources")
-    def issued_resources(self) -> pulumi.Output[Optional[Sequence['outputs.ApiTokenPermission']]]:
+    def issued_resources(self) -> pulumi.Output[Optional[Sequence['outputs.AnsweredPermission']]]:
         """
         The live token's permissions as the API answered when it was issued (created, reset, or first read when adopted or imported). An answer that only reorders them, respells a kind (`inbox`/`sandbox`) or types an id differently is no change; any other change (permissions edited outside Pulumi) is drift: refresh shows it and the next `pulumi up` replaces the token.
         """
@@ -431,7 +431,7 @@ class ApiToken(pulumi.CustomResource):
 
     @_builtins.property
     @pulumi.getter
-    def resources(self) -> pulumi.Output[Sequence['outputs.ApiTokenPermission']]:
+    def resources(self) -> pulumi.Output[Sequence['outputs.AnsweredPermission']]:
         """
         Permissions of the token; none when omitted. Changing them replaces the token.
         """
