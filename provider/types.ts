@@ -91,7 +91,8 @@ export interface RotationRecord {
  */
 export interface ApiTokenState {
     name: string;
-    accountId: number;
+    /** The account of the token's routes; absent when the routes without an account serve it (the credential's own account). */
+    accountId?: number;
     resources: ApiTokenPermission[];
     expiresAt: string | null;
     rotate?: string | number;
@@ -110,6 +111,11 @@ export interface ApiTokenState {
      * adopted). A live expiry that moved away from it means the token was reset outside Pulumi.
      */
     issuedExpiresAt: string | null;
+    /**
+     * The live token's permissions as the API answered when the token was issued (created, reset, or
+     * first read when adopted or imported). Drift of permissions is a change from these, not from the request.
+     */
+    issuedResources: ApiTokenPermission[];
     /** Present (true) only when a refresh found the live token deleted while a previous token was still to be deleted. */
     tokenGone?: boolean;
     /**
@@ -135,7 +141,8 @@ export interface ApiTokenState {
 /** Inputs after `check`: validated, with the account resolved. */
 export interface ApiTokenInputs {
     name: string;
-    accountId: number;
+    /** Absent: the API's routes without an account (the credential's own account). */
+    accountId?: number;
     resources?: ApiTokenPermission[];
     expiresAt?: string;
     rotate?: string | number;

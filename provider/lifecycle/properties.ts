@@ -11,6 +11,7 @@ export const OUTPUT_NAMES = [
     "issuedAt",
     "valueExpiresAt",
     "issuedExpiresAt",
+    "issuedResources",
     "tokenGone",
     "previousTokens",
     "previousTokenId",
