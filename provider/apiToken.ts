@@ -1,6 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { OUTPUT_NAMES } from "./lifecycle/properties";
-import { INPUT_NAMES } from "./lifecycle/validation";
+import { INPUT_NAMES, InputName, OUTPUT_NAMES, PropertyName, SameNames, SECRET_PROPERTIES } from "./lifecycle/properties";
 import { storedProvider } from "./state/facade";
 import { AccessLevel, ApiTokenPermission, PreviousToken, ResourceType, RotationRecord } from "./types";
 
@@ -52,7 +51,7 @@ export interface ApiTokenArgs {
     adoptTokenId?: pulumi.Input<number>;
 }
 
-/** Every input and output of an ApiToken. */
+/** Every input and output of an ApiToken, from the table of properties (lifecycle/properties.ts). */
 const API_TOKEN_PROPERTIES = [...INPUT_NAMES, ...OUTPUT_NAMES];
 
 /**
@@ -137,7 +136,7 @@ export class ApiToken extends pulumi.dynamic.Resource {
             __resourceName: name,
             __resourceKey: resourceKey(name, opts?.parent),
         };
-        const secretOptions: pulumi.CustomResourceOptions = { additionalSecretOutputs: ["token"] };
+        const secretOptions: pulumi.CustomResourceOptions = { additionalSecretOutputs: [...SECRET_PROPERTIES] };
         super(storedProvider, name, props, pulumi.mergeOptions(opts, secretOptions), "mailtrap", "ApiToken");
     }
 
@@ -162,3 +161,14 @@ function resourceKey(name: string, parent: pulumi.Resource | undefined): Promise
         });
     });
 }
+
+type Holds<T extends true> = T;
+
+/**
+ * Compile-time checks against the table of properties: the arguments are exactly its inputs, and
+ * the class declares an output for each of its properties.
+ */
+export type ApiTokenChecks = [
+    Holds<SameNames<keyof ApiTokenArgs, InputName>>,
+    Holds<[Exclude<PropertyName, keyof ApiToken>] extends [never] ? true : false>,
+];

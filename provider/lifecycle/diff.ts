@@ -1,12 +1,13 @@
 import { ApiTokenState } from "../types";
 import type { ResourceRef } from "./context";
+import { REPLACING_INPUTS } from "./properties";
 import { describeCause, RotationCause, rotationCause, scheduleOf } from "./renewalCause";
 import { expiryWarning, nextRotationMs, retirementsDue, scheduledToken } from "./schedule";
 import { describeResource, partsOf } from "./tokenState";
 import { describePermissions, isUnknown, sameInstant, samePermissions } from "./values";
 
-/** Inputs whose change needs a new token: the API cannot change them on an existing one. */
-export const REPLACE_INPUTS = ["name", "accountId", "resources", "expiresAt"] as const;
+/** Inputs whose change needs a new token: the API cannot change them on an existing one (the table of properties says which). */
+export const REPLACE_INPUTS = REPLACING_INPUTS;
 
 export interface ApiTokenDiff {
     changes: boolean;

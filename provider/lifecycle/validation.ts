@@ -1,19 +1,12 @@
 import { ACCESS_LEVELS, ApiTokenInputs, ApiTokenPermission, RESOURCE_TYPES } from "../types";
+import { INPUT_NAMES } from "./properties";
 import { defaultRotateAfterDays } from "./schedule";
 import { addCalendarYears, isCalendarDateTime, isUnknown, permissionKey } from "./values";
 
 export { isUnknown, UNKNOWN_VALUE } from "./values";
 
-export const INPUT_NAMES = [
-    "name",
-    "accountId",
-    "resources",
-    "expiresAt",
-    "expiresInDays",
-    "rotate",
-    "rotateAfterDays",
-    "adoptTokenId",
-] as const;
+/** The inputs, from the table of properties (properties.ts). */
+export { INPUT_NAMES } from "./properties";
 const PERMISSION_FIELDS = ["resourceType", "resourceId", "accessLevel"];
 
 export const MAX_NAME_LENGTH = 255;

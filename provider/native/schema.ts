@@ -6,8 +6,7 @@
  * generates the SDKs from it; the plugin serves the same (GetSchema).
  */
 import { NATIVE_API_TOKEN_TYPE } from "../constants";
-import { OUTPUT_NAMES } from "../lifecycle/properties";
-import { INPUT_NAMES } from "../lifecycle/validation";
+import { INPUT_NAMES, InputName, OUTPUT_NAMES, OutputName, PROPERTIES, PropertyName } from "../lifecycle/properties";
 import type { AccessLevel, PreviousTokenRetirement, ResourceType, RotationCauseName } from "../types";
 // The one place a release names its GitHub owner: the plugin's download URL and the Go module path come from it.
 import release from "./release.json";
@@ -78,97 +77,54 @@ const ENUMS: Record<string, Record<string, unknown>> = {
     }),
 };
 
-/** The resource's inputs, each echoed as an output of the same name. */
-const INPUTS: Record<(typeof INPUT_NAMES)[number], Property> = {
-    name: { type: "string", description: "Display name, 1 to 255 characters, not only spaces. Changing it replaces the token." },
-    accountId: {
-        type: "integer",
-        description:
-            "Mailtrap account id; defaults to `mailtrap:accountId` (or `MAILTRAP_ACCOUNT_ID`); with none anywhere, the API's routes without an account serve the token (the API token's own account). An existing resource keeps the account its state records when the configuration drops it; a different account id replaces the token.",
-    },
-    resources: {
-        type: "array",
-        items: ref(PERMISSION_TYPE),
-        description: "Permissions of the token; none when omitted. Changing them replaces the token.",
-    },
-    expiresAt: {
-        type: "string",
-        description:
-            "When the token stops working: an ISO 8601 date-time in the future, at most 5 years ahead. Omitted means never. Changing it replaces the token. A token with an expiry cannot be reset, so a rotation issues a new token with the same expiry, in an update, and keeps the old one for the grace period.",
-    },
-    expiresInDays: {
-        type: "integer",
-        description:
-            "Rolling expiry: every token the resource issues expires this many days (1 to 1,826) after it was issued, and is renewed before then, at the first `pulumi up` once it is older than `rotateAfterDays` (default: expiresInDays less a sixth of it, at least a day). Not with `expiresAt`. A change applies at the next renewal.",
-    },
-    rotate: {
-        oneOf: [{ type: "string" }, { type: "number" }],
-        description: "Rotation trigger: any change of value (set, changed or removed) rotates the token in an update.",
-    },
-    rotateAfterDays: {
-        type: "integer",
-        description: "Rotate the token once its current value is older than this many days (checked at each preview and update).",
-    },
-    adoptTokenId: {
-        type: "integer",
-        description: "Adopt this existing token at create (one GET) instead of creating one; read only at create.",
-    },
+/** A property's type on the wire; its description and whether it is secret come from the table of properties. */
+type WireType = Record<string, unknown>;
+
+/** The resource's inputs' types, each input echoed as an output of the same name. */
+const INPUT_TYPES: Record<InputName, WireType> = {
+    name: { type: "string" },
+    accountId: { type: "integer" },
+    resources: { type: "array", items: ref(PERMISSION_TYPE) },
+    expiresAt: { type: "string" },
+    expiresInDays: { type: "integer" },
+    rotate: { oneOf: [{ type: "string" }, { type: "number" }] },
+    rotateAfterDays: { type: "integer" },
+    adoptTokenId: { type: "integer" },
 };
 
-/** Outputs beyond the echoed inputs: the dynamic `ApiToken`'s, each of them (the type says so). */
-const OUTPUTS: Record<(typeof OUTPUT_NAMES)[number], Property> = {
-    tokenId: { type: "integer", description: "Id of the live token; changes on every rotation. Operations use it, never the resource id." },
-    token: {
-        type: "string",
-        secret: true,
-        description:
-            "The full token value (secret). Empty for an adopted or imported token until its first rotation: the API shows a value only when it issues one.",
-    },
-    last4Digits: { type: "string", description: "The last four characters of the value." },
-    createdBy: { type: "string", description: "Who created the token." },
-    issuedAt: { type: "string", description: "When the current value was created or reset (ISO 8601)." },
-    valueExpiresAt: {
-        type: "string",
-        description: "When the live token's value stops working, as the API last reported it; null when never.",
-    },
-    issuedExpiresAt: {
-        type: "string",
-        description:
-            "The live token's expiry as the API reported it when the token was issued (null: never); a live expiry that moved away from it means the token was reset outside Pulumi.",
-    },
-    issuedResources: {
-        type: "array",
-        items: ref(ANSWERED_PERMISSION_TYPE),
-        description:
-            "The live token's permissions as the API answered when it was issued (created, reset, or first read when adopted or imported). An answer that only reorders them, respells a kind (`inbox`/`sandbox`) or types an id differently is no change; any other change (permissions edited outside Pulumi) is drift: refresh shows it and the next `pulumi up` replaces the token.",
-    },
-    tokenGone: {
-        type: "boolean",
-        description:
-            "True only when a refresh found the live token deleted while a previous token was still to be deleted: the next update issues a new token and deletes the previous one.",
-    },
-    previousTokens: {
-        type: "array",
-        items: ref(PREVIOUS_TOKEN_TYPE),
-        description:
-            "Every token a renewal replaced that is still valid, oldest first: each stays until its grace ends, however many renewals follow; destroy deletes those still valid.",
-    },
-    previousTokenId: { type: "integer", description: "After a rotation: the replaced token, still valid during its grace period." },
-    previousTokenExpiresAt: { type: "string", description: "After a rotation: when the replaced token stops working (ISO 8601)." },
-    previousTokenRetiredBy: {
-        ...ref(RETIREMENT_ENUM),
-        description:
-            'How the previous token ends: "expiry" (reset: the API expires it) or "delete" (a new token took its place: deleted after its grace, or by destroy).',
-    },
-    rotationCount: { type: "integer", description: "Renewals of the value since the resource was created." },
-    nextRotationAt: { type: "string", description: "When the schedule renews the value (ISO 8601); null without a schedule." },
-    rotationHistory: {
-        type: "array",
-        items: ref(ROTATION_RECORD_TYPE),
-        description: "The last 10 renewals, newest first (the first token included): id, last 4 digits, when, and why; never a value.",
-    },
-    stateVersion: { type: "integer", description: "The shape version of the outputs in state; each release reads every earlier one." },
+/** The types of the outputs beyond the echoed inputs: each of the table's (the type says so). */
+const OUTPUT_TYPES: Record<OutputName, WireType> = {
+    tokenId: { type: "integer" },
+    token: { type: "string" },
+    last4Digits: { type: "string" },
+    createdBy: { type: "string" },
+    issuedAt: { type: "string" },
+    valueExpiresAt: { type: "string" },
+    issuedExpiresAt: { type: "string" },
+    issuedResources: { type: "array", items: ref(ANSWERED_PERMISSION_TYPE) },
+    tokenGone: { type: "boolean" },
+    previousTokens: { type: "array", items: ref(PREVIOUS_TOKEN_TYPE) },
+    previousTokenId: { type: "integer" },
+    previousTokenExpiresAt: { type: "string" },
+    previousTokenRetiredBy: ref(RETIREMENT_ENUM),
+    rotationCount: { type: "integer" },
+    nextRotationAt: { type: "string" },
+    rotationHistory: { type: "array", items: ref(ROTATION_RECORD_TYPE) },
+    stateVersion: { type: "integer" },
 };
+
+/** Each property with its type, then `secret` and the description from the table of properties. */
+function described<N extends PropertyName>(names: readonly N[], types: Record<N, WireType>): Record<string, Property> {
+    return Object.fromEntries(
+        names.map((name) => [
+            name,
+            { ...types[name], ...(PROPERTIES[name].secret ? { secret: true } : {}), description: PROPERTIES[name].description },
+        ]),
+    );
+}
+
+const INPUTS = described(INPUT_NAMES, INPUT_TYPES);
+const OUTPUTS = described(OUTPUT_NAMES, OUTPUT_TYPES);
 
 const CONFIG: Record<string, Property> = {
     apiToken: {

@@ -5,12 +5,13 @@
  */
 import * as structproto from "google-protobuf/google/protobuf/struct_pb";
 import { UNKNOWN_VALUE } from "../constants";
+import { SECRET_PROPERTIES } from "../lifecycle/properties";
 
 /** How the engine marks a secret on the wire (its unknown marker is in provider/constants.ts). */
 export const SIG_KEY = "4dabf18193072939515e22adb298388d";
 export const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
-/** Outputs that are always secret. */
-export const SECRET_OUTPUTS = ["token"];
+/** Outputs that are always secret (the table of properties says which). */
+export const SECRET_OUTPUTS: readonly string[] = SECRET_PROPERTIES;
 
 export type Props = Record<string, unknown>;
 
