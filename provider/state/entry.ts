@@ -6,6 +6,7 @@
  * everything behind them is free to change, and a fix reaches stored resources without an update.
  */
 import type * as pulumi from "@pulumi/pulumi";
+import type { PlainProps, StoredOutputs } from "../lifecycle/service";
 import { ApiTokenProvider } from "../provider";
 
 /** The resource-provider methods the stored provider forwards, by name. */
@@ -20,17 +21,17 @@ export function dispatch(method: ProviderMethod, args: unknown[]): Promise<unkno
         case "configure":
             return provider.configure(args[0] as pulumi.dynamic.ConfigureRequest);
         case "check":
-            return provider.check(args[0] as Record<string, unknown>, args[1] as Record<string, unknown>);
+            return provider.check(args[0] as PlainProps, args[1] as PlainProps);
         case "diff":
-            return provider.diff(args[0] as string, args[1] as never, args[2] as Record<string, unknown>);
+            return provider.diff(args[0] as string, args[1] as StoredOutputs, args[2] as PlainProps);
         case "create":
-            return provider.create(args[0] as Record<string, unknown>);
+            return provider.create(args[0] as PlainProps);
         case "read":
-            return provider.read(args[0] as string, args[1] as never);
+            return provider.read(args[0] as string, args[1] as StoredOutputs);
         case "update":
-            return provider.update(args[0] as string, args[1] as never, args[2] as Record<string, unknown>);
+            return provider.update(args[0] as string, args[1] as StoredOutputs, args[2] as PlainProps);
         case "delete":
-            return provider.delete(args[0] as string, args[1] as never);
+            return provider.delete(args[0] as string, args[1] as StoredOutputs);
         default:
             return Promise.reject(
                 new Error(`mailtrap: the installed pulumi-mailtrap-tokens does not know the provider method "${String(method)}"`),
