@@ -304,7 +304,11 @@ export function packageSchema(version: string): Record<string, unknown> {
                     last4Digits: { type: "string", description: "The last four characters of the value." },
                     createdBy: { type: "string", description: "Who created the token." },
                     expiresAt: { type: "string", description: "When the token stops working (ISO 8601), or null when it never expires." },
-                    resources: { type: "array", items: ref(ANSWERED_PERMISSION_TYPE), description: "The token's permissions, as answered." },
+                    resources: {
+                        type: "array",
+                        items: ref(ANSWERED_PERMISSION_TYPE),
+                        description: "The token's permissions, as answered.",
+                    },
                 },
                 required: ["id", "name", "last4Digits", "createdBy", "resources"],
             },
