@@ -229,7 +229,7 @@ export abstract class EngineStack implements HistoryStackLike {
     /** Runs one step in a fresh provider process; a step that throws is a failed step. */
     private async asProcess<T>(step: (provider: ProviderProcess) => Promise<T>): Promise<StepResult & { adoption?: T }> {
         try {
-            const adoption = await this.inProcess(step);
+            const adoption = await this.inProviderProcess(step);
             return { ok: true, adoption };
         } catch (error) {
             return { ok: false, error: error as Error };
@@ -237,7 +237,7 @@ export abstract class EngineStack implements HistoryStackLike {
     }
 
     /** Starts a fresh provider process with the stack's clock, runs `step` in it, and adds what it printed to `notices`. */
-    protected abstract inProcess<T>(step: (provider: ProviderProcess) => Promise<T>): Promise<T>;
+    protected abstract inProviderProcess<T>(step: (provider: ProviderProcess) => Promise<T>): Promise<T>;
 }
 
 /** The engine's steps, each a fresh provider process in this process: a new ApiTokenProvider and a new process state. */
@@ -247,7 +247,7 @@ export class HistoryStack extends EngineStack {
     }
 
     /** Runs one provider process: a new provider, its own process state, its console lines collected. */
-    protected async inProcess<T>(step: (provider: ProviderProcess) => Promise<T>): Promise<T> {
+    protected async inProviderProcess<T>(step: (provider: ProviderProcess) => Promise<T>): Promise<T> {
         const global = globalThis as unknown as Record<string, { httpAgent?: { destroy(): void } } | undefined>;
         global[PROCESS_STATE_KEY]?.httpAgent?.destroy();
         delete global[PROCESS_STATE_KEY];

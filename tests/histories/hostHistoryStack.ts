@@ -12,6 +12,7 @@
  * build. The provider the repository serializes from source embeds the whole lifecycle (about
  * 150 KB): a partial update carrying it exceeds what a gRPC trailer holds, and the call hangs.
  */
+import { createHash } from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -35,7 +36,7 @@ export class HostHistoryStack extends EngineStack {
     }
 
     /** One host process: started with the stack's clock, configured, its output added to `notices` once it has exited. */
-    protected async inProcess<T>(step: (provider: ProviderProcess) => Promise<T>): Promise<T> {
+    protected async inProviderProcess<T>(step: (provider: ProviderProcess) => Promise<T>): Promise<T> {
         const host = await ProviderHost.start({
             cwd: linkedProject(),
             env: {
@@ -111,16 +112,20 @@ export function storedProvider(): string {
     return cachedProvider;
 }
 
-let linked: string | undefined;
-
-/** A project whose node_modules/pulumi-mailtrap-tokens is this repository, removed when the process exits. */
+/**
+ * A project whose node_modules/pulumi-mailtrap-tokens is this repository: one per checkout, in the
+ * temporary folder, made once and kept (it holds a link only), so a run killed midway leaves nothing new.
+ */
 export function linkedProject(): string {
-    if (linked === undefined) {
-        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mailtrap-histories-host-"));
-        fs.mkdirSync(path.join(dir, "node_modules"));
-        fs.symlinkSync(repoRoot(), path.join(dir, "node_modules", "pulumi-mailtrap-tokens"), "dir");
-        process.on("exit", () => fs.rmSync(dir, { recursive: true, force: true }));
-        linked = dir;
+    const root = repoRoot();
+    const dir = path.join(os.tmpdir(), `mailtrap-histories-host-${createHash("sha256").update(root).digest("hex").slice(0, 12)}`);
+    const link = path.join(dir, "node_modules", "pulumi-mailtrap-tokens");
+    fs.mkdirSync(path.dirname(link), { recursive: true });
+    try {
+        fs.symlinkSync(root, link, "dir");
+    } catch (error) {
+        // Made by an earlier run or by another test process at the same time.
+        if ((error as NodeJS.ErrnoException).code !== "EEXIST" || fs.realpathSync(link) !== fs.realpathSync(root)) throw error;
     }
-    return linked;
+    return dir;
 }
