@@ -23,6 +23,8 @@ export interface HostProcess {
     outputChunks: string[];
     /** Resolves once the process has exited. */
     exited: Promise<void>;
+    /** Resolves once the process has exited and its stdout and stderr have ended: everything it printed is in `outputChunks`. */
+    closed: Promise<void>;
 }
 
 const liveHostProcesses = new Set<ChildProcess>();
@@ -93,6 +95,7 @@ export async function spawnHostProcess(options: HostProcessOptions): Promise<Hos
         liveHostProcesses.delete(child);
     });
 
+    const closed = new Promise<void>((resolve) => child.once("close", () => resolve()));
     const outputChunks: string[] = [];
     let startupStdout = "";
     let startupStderr = "";
@@ -153,5 +156,5 @@ export async function spawnHostProcess(options: HostProcessOptions): Promise<Hos
         outputChunks.unshift(startupStderr);
     }
     child.stdout!.on("data", (chunk: string) => outputChunks.push(chunk));
-    return { child, port, outputChunks, exited };
+    return { child, port, outputChunks, exited, closed };
 }

@@ -70,6 +70,7 @@ export class ProviderHost {
     private readonly callTimeoutMs: number;
     private readonly outputChunks: string[];
     private readonly exited: Promise<void>;
+    private readonly closed: Promise<void>;
 
     private constructor(
         port: number,
@@ -78,6 +79,7 @@ export class ProviderHost {
         callTimeoutMs: number,
         outputChunks: string[],
         exited: Promise<void>,
+        closed: Promise<void>,
     ) {
         this.port = port;
         this.pid = child.pid!;
@@ -86,11 +88,16 @@ export class ProviderHost {
         this.callTimeoutMs = callTimeoutMs;
         this.outputChunks = outputChunks;
         this.exited = exited;
+        this.closed = closed;
     }
 
     static async start(options: ProviderHostOptions = {}): Promise<ProviderHost> {
         const startTimeoutMs = options.startTimeoutMs ?? 15000;
-        const { child, port, outputChunks, exited } = await spawnHostProcess({ env: options.env, cwd: options.cwd, startTimeoutMs });
+        const { child, port, outputChunks, exited, closed } = await spawnHostProcess({
+            env: options.env,
+            cwd: options.cwd,
+            startTimeoutMs,
+        });
 
         const client = new providerGrpc.ResourceProviderClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), {
             "grpc.max_receive_message_length": MAX_MESSAGE_BYTES,
@@ -98,7 +105,7 @@ export class ProviderHost {
             // A partial create or update carries its state (the serialized provider included) in the error metadata, as the engine receives it.
             "grpc.max_metadata_size": MAX_MESSAGE_BYTES,
         });
-        const host = new ProviderHost(port, child, client, options.callTimeoutMs ?? 60000, outputChunks, exited);
+        const host = new ProviderHost(port, child, client, options.callTimeoutMs ?? 60000, outputChunks, exited, closed);
         try {
             await new Promise<void>((resolve, reject) =>
                 client.waitForReady(Date.now() + startTimeoutMs, (error) => (error ? reject(error) : resolve())),
@@ -232,6 +239,18 @@ export class ProviderHost {
             clearTimeout(graceTimer);
         }
         await this.exited;
+    }
+
+    /**
+     * Stops the host, then returns everything it printed: its stdout is a pipe, so a line printed
+     * before an answer may arrive after it, but never after the pipe has ended.
+     */
+    async stopAndReadOutput(): Promise<string> {
+        await this.stop();
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([this.closed, new Promise<void>((resolve) => (timer = setTimeout(resolve, STOP_GRACE_MS)))]);
+        clearTimeout(timer);
+        return this.output();
     }
 
     private unary<Request, Response>(operation: string, method: UnaryMethod<Request, Response>, request: Request): Promise<Response> {

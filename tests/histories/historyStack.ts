@@ -1,8 +1,10 @@
 /**
- * One stack with one ApiToken, driven in this process as the engine drives the dynamic provider:
- * each `up`, preview, refresh and destroy is a fresh provider process (a new ApiTokenProvider and a
- * new process state), against the project's emulator on 127.0.0.1, with the provider's clock and
- * the emulator's moved together. Used by the random histories and their regression specs.
+ * One stack with one ApiToken, driven as the engine drives the dynamic provider: each `up`,
+ * preview, refresh and destroy is a fresh provider process, against the project's emulator on
+ * 127.0.0.1, with the provider's clock and the emulator's moved together. The engine's steps are
+ * written once (EngineStack); the provider process is either this one (HistoryStack: a new
+ * ApiTokenProvider and a new process state per step) or Pulumi's dynamic-provider host over gRPC
+ * (HostHistoryStack, hostHistoryStack.ts). Used by the random histories and their regression specs.
  */
 import { MailtrapClient } from "../../provider/client/client";
 import { MailtrapEmulator } from "../../provider/emulator/server";
@@ -30,7 +32,46 @@ export type StepResult = { ok: true } | { ok: false; error: Error };
 
 const PROCESS_STATE_KEY = "__pulumiMailtrapTokensProcessState";
 
-export class HistoryStack {
+/** The dynamic provider's methods as one provider process answers them (ApiTokenProvider's shape). */
+export interface ProviderProcess {
+    check(
+        olds: Record<string, unknown>,
+        news: Record<string, unknown>,
+    ): Promise<{ inputs?: Record<string, unknown>; failures?: { property: string; reason: string }[] }>;
+    diff(id: string, olds: ApiTokenState, news: Record<string, unknown>): Promise<{ changes?: boolean; replaces?: string[] }>;
+    /** A partial create fails with an error carrying `id` and `properties`, as the engine receives it. */
+    create(inputs: Record<string, unknown>): Promise<{ id: string; outs?: unknown }>;
+    /** No `id` in the answer: the resource is gone. */
+    read(id: string, props?: ApiTokenState): Promise<{ id?: string; props?: unknown }>;
+    /** A partial update fails with an error carrying `id` and `properties`. */
+    update(id: string, olds: ApiTokenState, news: Record<string, unknown>): Promise<{ outs?: unknown }>;
+    delete(id: string, props: ApiTokenState): Promise<void>;
+}
+
+/** What the random histories drive and observe: the stack, its emulator, and what the provider printed. */
+export interface HistoryStackLike {
+    readonly emulator: MailtrapEmulator;
+    /** The provider's and the emulator's clock. */
+    readonly now: number;
+    /** The resource's outputs as the engine records them; undefined once gone from the stack. */
+    readonly state?: ApiTokenState;
+    readonly pendingDeletes: readonly { id: string; state: ApiTokenState }[];
+    readonly expiring: ReadonlySet<number>;
+    readonly notices: readonly string[];
+    up(declaration: Declaration, adopter?: { adoptTokenId: number; first?: boolean }): Promise<StepResult & { adoption?: StepResult }>;
+    preview(declaration: Declaration): Promise<{ changes: boolean; replaces: string[] }>;
+    refresh(): Promise<StepResult>;
+    destroy(): Promise<StepResult>;
+    advance(ms: number): void;
+    stop(): Promise<void>;
+}
+
+/**
+ * The engine's steps for one stack, whichever provider process answers them: check, diff, then
+ * create, update or create-before-delete replace (checked again with no olds first); a partial
+ * create or update recorded; a replaced resource whose delete failed kept and deleted at the next up.
+ */
+export abstract class EngineStack implements HistoryStackLike {
     now = T0;
     /** The resource's outputs and id as the engine records them; undefined once gone from the stack. */
     state?: ApiTokenState;
@@ -43,15 +84,17 @@ export class HistoryStack {
     /** Every line the provider printed, for the user. */
     readonly notices: string[] = [];
 
-    private constructor(readonly emulator: MailtrapEmulator) {}
+    protected constructor(readonly emulator: MailtrapEmulator) {}
 
-    static async start(apiModel: ApiModel): Promise<HistoryStack> {
-        // MAILTRAP_TEST_ACCOUNT=none and MAILTRAP_TEST_PERMISSION_ANSWERS=renamed run the histories without an account, and with permissions answered respelled, reordered and retyped.
+    /**
+     * The emulator under the given API model, no rate limit, its clock at T0. MAILTRAP_TEST_PERMISSION_ANSWERS=renamed
+     * (with MAILTRAP_TEST_ACCOUNT=none, no account) runs the histories with permissions answered respelled, reordered and retyped.
+     */
+    protected static async emulatorAt(apiModel: ApiModel): Promise<MailtrapEmulator> {
         const emulator = new MailtrapEmulator({ apiModel, rateLimit: null, ...PERMISSION_ANSWERS });
         await emulator.start();
-        const stack = new HistoryStack(emulator);
         emulator.setNow(T0);
-        return stack;
+        return emulator;
     }
 
     async stop(): Promise<void> {
@@ -169,7 +212,7 @@ export class HistoryStack {
         }
     }
 
-    private async adoptInSameProcess(provider: ApiTokenProvider, declaration: Declaration, adoptTokenId: number): Promise<StepResult> {
+    private async adoptInSameProcess(provider: ProviderProcess, declaration: Declaration, adoptTokenId: number): Promise<StepResult> {
         try {
             const inputs = await checked(
                 provider,
@@ -187,8 +230,28 @@ export class HistoryStack {
         return { name: TOKEN_NAME, ...declaration, __resourceName: RESOURCE, __resourceKey: RESOURCE };
     }
 
+    /** Runs one step in a fresh provider process; a step that throws is a failed step. */
+    private async asProcess<T>(step: (provider: ProviderProcess) => Promise<T>): Promise<StepResult & { adoption?: T }> {
+        try {
+            const adoption = await this.inProviderProcess(step);
+            return { ok: true, adoption };
+        } catch (error) {
+            return { ok: false, error: error as Error };
+        }
+    }
+
+    /** Starts a fresh provider process with the stack's clock, runs `step` in it, and adds what it printed to `notices`. */
+    protected abstract inProviderProcess<T>(step: (provider: ProviderProcess) => Promise<T>): Promise<T>;
+}
+
+/** The engine's steps, each a fresh provider process in this process: a new ApiTokenProvider and a new process state. */
+export class HistoryStack extends EngineStack {
+    static async start(apiModel: ApiModel): Promise<HistoryStack> {
+        return new HistoryStack(await EngineStack.emulatorAt(apiModel));
+    }
+
     /** Runs one provider process: a new provider, its own process state, its console lines collected. */
-    private async asProcess<T>(step: (provider: ApiTokenProvider) => Promise<T>): Promise<StepResult & { adoption?: T }> {
+    protected async inProviderProcess<T>(step: (provider: ProviderProcess) => Promise<T>): Promise<T> {
         const global = globalThis as unknown as Record<string, { httpAgent?: { destroy(): void } } | undefined>;
         global[PROCESS_STATE_KEY]?.httpAgent?.destroy();
         delete global[PROCESS_STATE_KEY];
@@ -213,10 +276,7 @@ export class HistoryStack {
             this.notices.push(String(line));
         };
         try {
-            const adoption = await step(provider);
-            return { ok: true, adoption };
-        } catch (error) {
-            return { ok: false, error: error as Error };
+            return await step(provider);
         } finally {
             console.log = log;
             delete process.env.MAILTRAP_PROVIDER_NOW;
@@ -225,7 +285,7 @@ export class HistoryStack {
 }
 
 async function checked(
-    provider: ApiTokenProvider,
+    provider: ProviderProcess,
     olds: Record<string, unknown>,
     news: Record<string, unknown>,
 ): Promise<Record<string, unknown>> {

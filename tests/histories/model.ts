@@ -19,7 +19,7 @@
 import * as fc from "fast-check";
 import type { ApiModel, FaultRule } from "../../provider/emulator/types";
 import { sameInstant } from "../../provider/lifecycle/values";
-import { DAY_MS, Declaration, HistoryStack, HOUR_MS } from "./historyStack";
+import { DAY_MS, Declaration, HistoryStack, HistoryStackLike, HOUR_MS } from "./historyStack";
 
 /** What the model knows: the declaration the program has now, and whether the last `up` failed. */
 export interface Model {
@@ -29,7 +29,7 @@ export interface Model {
 
 /** The system: the stack, and what the test knows of tokens outside it. */
 export interface Real {
-    stack: HistoryStack;
+    stack: HistoryStackLike;
     /** Tokens made outside the stack (another stack's, an outside reset's successors): never to be touched. */
     outside: Set<number>;
     /** Tokens the provider named as left alone. */
@@ -353,9 +353,16 @@ export function checkAllHeld(real: Real): void {
     }
 }
 
+/** How a history's stack starts: in this process (HistoryStack, the default) or through Pulumi's host (HostHistoryStack). */
+export type StartStack = (apiModel: ApiModel) => Promise<HistoryStackLike>;
+
 /** One history: a fresh stack, the commands, then destroy and (g). */
-export async function runHistory(apiModel: ApiModel, history: Iterable<fc.AsyncCommand<Model, Real, false>>): Promise<void> {
-    const stack = await HistoryStack.start(apiModel);
+export async function runHistory(
+    apiModel: ApiModel,
+    history: Iterable<fc.AsyncCommand<Model, Real, false>>,
+    start: StartStack = HistoryStack.start,
+): Promise<void> {
+    const stack = await start(apiModel);
     const adminTokenId = stack.emulator.listTokens(stack.emulator.accountId)[0].id;
     const real: Real = { stack, outside: new Set(), named: new Set(), adminTokenId };
     try {
@@ -375,15 +382,16 @@ export interface HistoriesOptions {
     apiModel: ApiModel;
     runs: number;
     seed: number;
+    start?: StartStack;
 }
 
 /** Runs `runs` random histories from `seed`; throws the shrunk counterexample when an invariant breaks. */
-export async function runHistories({ apiModel, runs, seed }: HistoriesOptions): Promise<{ steps: number }> {
+export async function runHistories({ apiModel, runs, seed, start }: HistoriesOptions): Promise<{ steps: number }> {
     let steps = 0;
     await fc.assert(
         fc.asyncProperty(commands, async (history) => {
             steps += [...history].length;
-            await runHistory(apiModel, history);
+            await runHistory(apiModel, history, start);
         }),
         { numRuns: runs, seed, endOnFailure: false },
     );

@@ -1,11 +1,17 @@
 /**
- * `npm run test:histories -- --runs N --seed S [--model today|older] [--seconds T]`: random histories
- * beyond the fixed seeds `npm test` runs, under both API models unless one is named. Prints the seed,
- * the histories and steps run and the time taken; exits 1 with the shrunk history when an invariant
- * breaks. With --seconds, runs batches of N until that much time has passed.
+ * `npm run test:histories -- --runs N --seed S [--model today|older] [--seconds T] [--through process|host]`:
+ * random histories beyond the fixed seeds `npm test` runs, under both API models unless one is
+ * named. Prints the seed, the histories and steps run and the time taken; exits 1 with the shrunk
+ * history when an invariant breaks. With --seconds, runs batches of N until that much time has
+ * passed. With `--through host`, every step goes through Pulumi's dynamic-provider host (a new
+ * host process per step, over gRPC: seconds per history where in-process takes milliseconds).
  */
 import { API_MODELS, ApiModel } from "../../provider/emulator/types";
-import { runHistories } from "./model";
+import { HistoryStack } from "./historyStack";
+import { HostHistoryStack } from "./hostHistoryStack";
+import { runHistories, StartStack } from "./model";
+
+const THROUGH: Record<string, StartStack> = { process: HistoryStack.start, host: HostHistoryStack.start };
 
 function option(name: string): string | undefined {
     const index = process.argv.indexOf(`--${name}`);
@@ -17,6 +23,9 @@ async function main(): Promise<void> {
     const seed = Number(option("seed") ?? Date.now() % 2_147_483_647);
     const seconds = option("seconds") === undefined ? undefined : Number(option("seconds"));
     const models = option("model") ? [option("model") as ApiModel] : API_MODELS;
+    const through = option("through") ?? "process";
+    const start = THROUGH[through];
+    if (!start) throw new Error(`--through must be one of ${Object.keys(THROUGH).join(", ")}, got "${through}"`);
     const started = Date.now();
     for (const apiModel of models) {
         let histories = 0;
@@ -24,13 +33,13 @@ async function main(): Promise<void> {
         let batchSeed = seed;
         const modelStarted = Date.now();
         do {
-            console.log(`histories: ${apiModel} API model, ${runs} histories from seed ${batchSeed}`);
-            steps += (await runHistories({ apiModel, runs, seed: batchSeed })).steps;
+            console.log(`histories: ${apiModel} API model, ${runs} histories from seed ${batchSeed}, through ${through}`);
+            steps += (await runHistories({ apiModel, runs, seed: batchSeed, start })).steps;
             histories += runs;
             batchSeed++;
         } while (seconds !== undefined && Date.now() - started < (seconds * 1000 * (models.indexOf(apiModel) + 1)) / models.length);
         console.log(
-            `histories: ${apiModel}: ${histories} histories, ${steps} steps, no invariant broken, ${((Date.now() - modelStarted) / 1000).toFixed(1)} s (seeds ${seed}..${batchSeed - 1})`,
+            `histories: ${apiModel} through ${through}: ${histories} histories, ${steps} steps, no invariant broken, ${((Date.now() - modelStarted) / 1000).toFixed(1)} s (seeds ${seed}..${batchSeed - 1})`,
         );
     }
 }
