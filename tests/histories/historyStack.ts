@@ -264,7 +264,10 @@ export class HistoryStack extends EngineStack {
         };
         await provider.configure({ config: { get: (key: string) => config[key] } } as never);
         // A client that retries at once: the histories are about outcomes, the retry timing has its own specs.
-        (provider as unknown as { client: MailtrapClient }).client = new MailtrapClient({
+        // It replaces the process's one client, which the provider's token service keeps (fails loudly if that moves).
+        const service = (provider as unknown as { tokens?: { client?: MailtrapClient } }).tokens;
+        if (!service) throw new Error("historyStack: the dynamic provider no longer keeps its token service as `tokens`");
+        service.client = new MailtrapClient({
             baseUrl: this.emulator.baseUrl,
             apiToken: this.emulator.credential,
             retry: { maxRetries: 1, baseDelayMs: 0, maxDelayMs: 0, maxRetryAfterMs: 0, operationBudgetMs: 60_000 },
