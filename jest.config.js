@@ -1,0 +1,11 @@
+/**
+ * `npm test`: the projects of tests/jest.projects.js that run without the Pulumi CLI (the
+ * end-to-end ones are tests/e2e/jest.config.js's). One project: `npx jest --selectProjects host`.
+ */
+const { jestProjects } = require("./tests/jest.projects");
+
+module.exports = {
+    projects: jestProjects("test"),
+    testTimeout: 60000,
+    reporters: ["<rootDir>/tests/support/quietReporter.js", "summary", "<rootDir>/tests/support/timingReporter.js"],
+};
