@@ -5,7 +5,10 @@ import { AccessLevel, ApiTokenPermission, PreviousToken, ResourceType, RotationR
 
 /** One permission, as a resource input. */
 export interface ApiTokenPermissionArgs {
-    /** The kind of Mailtrap object: `account`, `project`, `inbox` or `sending_domain`. */
+    /**
+     * The kind of Mailtrap object: `account`, `project`, `sandbox` (or its older name `inbox`) or
+     * `domain` (or its older name `sending_domain`); sent as declared, compared as one kind.
+     */
     resourceType: pulumi.Input<ResourceType>;
     /** The id of that object (the account id for `account`). */
     resourceId: pulumi.Input<number | string>;
@@ -17,7 +20,11 @@ export interface ApiTokenPermissionArgs {
 export interface ApiTokenArgs {
     /** Display name, 1 to 255 characters, not only spaces. Changing it replaces the token. */
     name: pulumi.Input<string>;
-    /** Mailtrap account id; defaults to `mailtrap:accountId` (or `MAILTRAP_ACCOUNT_ID`). Changing it replaces the token. */
+    /**
+     * Mailtrap account id; defaults to `mailtrap:accountId` (or `MAILTRAP_ACCOUNT_ID`); with none
+     * anywhere, the API's routes without an account serve the token (the API token's own account).
+     * An existing resource keeps the account its state records; a different account id replaces the token.
+     */
     accountId?: pulumi.Input<number>;
     /** Permissions of the token; none when omitted. Changing them replaces the token. */
     resources?: pulumi.Input<pulumi.Input<ApiTokenPermissionArgs>[]>;
@@ -53,6 +60,7 @@ export const API_TOKEN_OUTPUT_NAMES = [
     "issuedAt",
     "valueExpiresAt",
     "issuedExpiresAt",
+    "issuedResources",
     "tokenGone",
     "previousTokens",
     "previousTokenId",
@@ -75,8 +83,8 @@ const API_TOKEN_PROPERTIES = [...INPUT_NAMES, ...API_TOKEN_OUTPUT_NAMES];
 export class ApiToken extends pulumi.dynamic.Resource {
     /** The token's display name. */
     public readonly name!: pulumi.Output<string>;
-    /** The account the token belongs to. */
-    public readonly accountId!: pulumi.Output<number>;
+    /** The account of the token's routes; undefined when the routes without an account serve it (the API token's own account). */
+    public readonly accountId!: pulumi.Output<number | undefined>;
     /** The token's permissions. */
     public readonly resources!: pulumi.Output<ApiTokenPermission[]>;
     /** The declared expiry (ISO 8601), or null when the token never expires. */
@@ -101,6 +109,8 @@ export class ApiToken extends pulumi.dynamic.Resource {
     public readonly valueExpiresAt!: pulumi.Output<string | null>;
     /** The live token's expiry as the API reported it when the token was issued; a live expiry that moved away from it means a reset made outside Pulumi. */
     public readonly issuedExpiresAt!: pulumi.Output<string | null>;
+    /** The live token's permissions as the API answered when it was issued (or adopted); drift of permissions is a change from these. */
+    public readonly issuedResources!: pulumi.Output<ApiTokenPermission[]>;
     /** True only when a refresh found the live token deleted while a previous token was still to be deleted; the next update issues a new one. */
     public readonly tokenGone!: pulumi.Output<boolean | undefined>;
     /** Every token a renewal replaced that is still valid, oldest first (each until its grace ends); destroy deletes them. */

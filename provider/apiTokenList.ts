@@ -8,7 +8,7 @@ import { checkBaseUrl, resolveSettings, SETTINGS } from "./settings";
 import { ApiTokenInfo } from "./types";
 
 export interface GetApiTokensArgs {
-    /** The account to list; defaults to `mailtrap:accountId` (or `MAILTRAP_ACCOUNT_ID`). */
+    /** The account to list; defaults to `mailtrap:accountId` (or `MAILTRAP_ACCOUNT_ID`), else the API token's own account. */
     accountId?: number;
     /** The credential; defaults to `mailtrap:apiToken` (or `MAILTRAP_API_TOKEN`). */
     apiToken?: string;
@@ -45,9 +45,6 @@ export async function listApiTokens(
     }
     if (!settings.apiToken) {
         throw new Error("mailtrap: getApiTokens: no API token: pass apiToken, set mailtrap:apiToken, or set MAILTRAP_API_TOKEN");
-    }
-    if (settings.accountId === undefined) {
-        throw new Error("mailtrap: getApiTokens: no account: pass accountId, set mailtrap:accountId, or set MAILTRAP_ACCOUNT_ID");
     }
     const client = new MailtrapClient({
         baseUrl: settings.baseUrl,

@@ -6,7 +6,7 @@ export type { GetApiTokensArgs } from "./apiTokenList";
 
 /** {@link GetApiTokensArgs} as Pulumi inputs: plain values, outputs (a secret credential from config, say) or promises. */
 export interface GetApiTokensOutputArgs {
-    /** The account to list; defaults to `mailtrap:accountId` (or `MAILTRAP_ACCOUNT_ID`). */
+    /** The account to list; defaults to `mailtrap:accountId` (or `MAILTRAP_ACCOUNT_ID`), else the API token's own account. */
     accountId?: pulumi.Input<number>;
     /** The credential; defaults to `mailtrap:apiToken` (or `MAILTRAP_API_TOKEN`). A secret stays one: the result is then secret too. */
     apiToken?: pulumi.Input<string>;

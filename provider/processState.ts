@@ -9,7 +9,7 @@ import type { RequestPacer } from "./client/pacer";
  */
 export interface ProcessState {
     pacers: Map<string, RequestPacer>;
-    highestTokenId: Map<number, number>;
+    highestTokenId: Map<number | undefined, number>;
     /** Token ids that resources of this process hold or just received from a create or reset. */
     heldTokenIds: Set<number>;
     /** Keys of the resources diffed in this process (see resourceKeyOf): they are in state, so a create for one is a replacement. */

@@ -1,12 +1,18 @@
-/** What a permission applies to. */
-export type ResourceType = "account" | "project" | "inbox" | "sending_domain";
+/**
+ * What a permission applies to. The API renamed two kinds on 2026-05-15: `sandbox` was `inbox` and
+ * `domain` was `sending_domain`; both spellings are accepted, sent as declared and compared as one kind.
+ */
+export type ResourceType = "account" | "project" | "sandbox" | "inbox" | "domain" | "sending_domain";
 
 /** How much a permission allows: `viewer` (read) or `admin` (manage). */
 export type AccessLevel = "viewer" | "admin";
 
 /** The type token of the dynamic `ApiToken` (a `pulumi.dynamic.Resource`, module `mailtrap`, type `ApiToken`) in state. */
 export const DYNAMIC_API_TOKEN_TYPE = "pulumi-nodejs:dynamic/mailtrap:ApiToken";
-export const RESOURCE_TYPES: readonly ResourceType[] = ["account", "project", "inbox", "sending_domain"];
+export const RESOURCE_TYPES: readonly ResourceType[] = ["account", "project", "sandbox", "inbox", "domain", "sending_domain"];
+
+/** The older name of each renamed kind, and the name it has today: one kind, two spellings. */
+export const RENAMED_RESOURCE_TYPES: Readonly<Record<string, string>> = { inbox: "sandbox", sending_domain: "domain" };
 export const ACCESS_LEVELS: readonly AccessLevel[] = ["viewer", "admin"];
 
 /** One permission of an API token. */
@@ -87,7 +93,8 @@ export interface RotationRecord {
  */
 export interface ApiTokenState {
     name: string;
-    accountId: number;
+    /** The account of the token's routes; absent when the routes without an account serve it (the credential's own account). */
+    accountId?: number;
     resources: ApiTokenPermission[];
     expiresAt: string | null;
     rotate?: string | number;
@@ -106,6 +113,11 @@ export interface ApiTokenState {
      * adopted). A live expiry that moved away from it means the token was reset outside Pulumi.
      */
     issuedExpiresAt: string | null;
+    /**
+     * The live token's permissions as the API answered when the token was issued (created, reset, or
+     * first read when adopted or imported). Drift of permissions is a change from these, not from the request.
+     */
+    issuedResources: ApiTokenPermission[];
     /** Present (true) only when a refresh found the live token deleted while a previous token was still to be deleted. */
     tokenGone?: boolean;
     /**
@@ -131,7 +143,8 @@ export interface ApiTokenState {
 /** Inputs after `check`: validated, with the account resolved. */
 export interface ApiTokenInputs {
     name: string;
-    accountId: number;
+    /** Absent: the API's routes without an account (the credential's own account). */
+    accountId?: number;
     resources?: ApiTokenPermission[];
     expiresAt?: string;
     rotate?: string | number;

@@ -4,7 +4,8 @@
  * Pulumi CLI); a project is picked by name, e.g. `npx jest --selectProjects host`,
  * `npm run test:e2e -- --selectProjects e2e-native`, and `.ci/run` names projects the same way
  * (scripts/test-on-node.sh). Globs are relative to the repository root; a file belongs to one
- * project, except the host suites `host-older` runs a second time under the older API rule.
+ * project, except the suites `host-older` and `without-account` run a second time under other
+ * conditions (the older API rule; no account configured, permissions answered renamed).
  */
 const ROOT = require("path").resolve(__dirname, "..");
 
@@ -47,6 +48,19 @@ const PROJECTS = [
         what: "the host suites of rotation, faults, ownership and the lifecycle again, under the older API rule",
         files: ["tests/host/rotation/**", "tests/host/resilience/**", "tests/host/ownership.test.ts", "tests/host/lifecycle.test.ts"],
         setupFiles: ["<rootDir>/tests/support/olderApiModel.js"],
+    },
+    {
+        name: "without-account",
+        runner: "test",
+        what: "settling, drift, permissions and the random histories again, with no account configured and permissions answered renamed",
+        files: [
+            "tests/host/rotation/settle.test.ts",
+            "tests/host/rotation/outOfBand.test.ts",
+            "tests/host/rotation/gone.test.ts",
+            "tests/host/rotation/permissions.test.ts",
+            "tests/histories/histories.test.ts",
+        ],
+        setupFiles: ["<rootDir>/tests/support/withoutAccount.js"],
     },
     {
         name: "native",

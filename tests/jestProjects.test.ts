@@ -4,7 +4,7 @@ import { repoRoot } from "./harness/captureProgram";
 
 /**
  * tests/jest.projects.js, the one list of jest projects: every test file is in exactly one
- * project of its runner (the host suites `host-older` runs again aside), every project has files,
+ * project of its runner (but those `host-older` and `without-account` run again), every project has files,
  * and the commands that name projects (package.json's scripts, .ci/run) name ones that exist, as
  * `jest --selectProjects` runs nothing for a name it does not know.
  */
@@ -13,6 +13,8 @@ const { PROJECTS } = require("./jest.projects") as {
     PROJECTS: { name: string; runner: "test" | "e2e"; files: string[]; setupFiles?: string[] }[];
 };
 const root = repoRoot();
+/** Projects that run files of other projects again, under other conditions (their setup files). */
+const RERUNS = ["host-older", "without-account"];
 
 /** Files under `dir` (relative to the repository root) whose names end with `suffix`. */
 function filesUnder(dir: string, suffix: string): string[] {
@@ -29,7 +31,7 @@ function inProject(project: { files: string[] }, file: string): boolean {
 
 describe("the jest projects", () => {
     const projectsOf = (runner: string, file: string) =>
-        PROJECTS.filter((p) => p.runner === runner && p.name !== "host-older" && inProject(p, file)).map((p) => p.name);
+        PROJECTS.filter((p) => p.runner === runner && !RERUNS.includes(p.name) && inProject(p, file)).map((p) => p.name);
 
     it("hold every test file in exactly one project of its runner", () => {
         const tests = filesUnder("tests", ".test.ts").filter((file) => !file.startsWith("tests/e2e/"));
@@ -58,6 +60,14 @@ describe("the jest projects", () => {
         expect(fs.readFileSync(path.join(root, "tests", "support", "olderApiModel.js"), "utf8")).toContain(
             'process.env.MAILTRAP_TEST_API_MODEL = "older"',
         );
+    });
+
+    it("run the settling, drift, permission and history suites again without an account, permissions answered renamed", () => {
+        const without = PROJECTS.find((p) => p.name === "without-account")!;
+        expect(without.setupFiles).toEqual(["<rootDir>/tests/support/withoutAccount.js"]);
+        const setup = fs.readFileSync(path.join(root, "tests", "support", "withoutAccount.js"), "utf8");
+        expect(setup).toContain('process.env.MAILTRAP_TEST_ACCOUNT = "none"');
+        expect(setup).toContain('process.env.MAILTRAP_TEST_PERMISSION_ANSWERS = "renamed"');
     });
 
     it("are the ones package.json's scripts and .ci/run name", () => {

@@ -69,7 +69,7 @@ export function differencesFromRequest(issued: ApiTokenInfo, request: IssueReque
 }
 
 async function adoptApiToken(ctx: OperationContext, inputs: ApiTokenInputs, tokenId: number): Promise<ApiTokenState> {
-    const cannotAdopt = `mailtrap: ${describeResource(inputs.__resourceName, inputs.name)} cannot adopt API token ${tokenId} in account ${inputs.accountId}`;
+    const cannotAdopt = `mailtrap: ${describeResource(inputs.__resourceName, inputs.name)} cannot adopt API token ${tokenId}${inputs.accountId === undefined ? "" : ` in account ${inputs.accountId}`}`;
     const holder = otherHolderOf(inputs.accountId, tokenId, inputs);
     if (holder) {
         // Destroying either resource would delete the token under the other.

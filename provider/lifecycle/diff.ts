@@ -2,7 +2,7 @@ import { ApiTokenState } from "../types";
 import { describeCause, RotationCause, rotationCause, scheduleOf } from "./renewalCause";
 import { expiryWarning, nextRotationMs, retirementsDue, scheduledToken } from "./schedule";
 import { describeResource, partsOf } from "./tokenState";
-import { isUnknown, sameInstant, samePermissions } from "./values";
+import { describePermissions, isUnknown, sameInstant, samePermissions } from "./values";
 
 /** Inputs whose change needs a new token: the API cannot change them on an existing one. */
 export const REPLACE_INPUTS = ["name", "accountId", "resources", "expiresAt"] as const;
@@ -35,6 +35,11 @@ export function diffApiToken(olds: Partial<ApiTokenState>, news: Record<string, 
         notices.push(warning);
     }
     if (replaces.length > 0) {
+        if (replaces.includes("resources") && !samePermissions(echoed.resources, live.issuedResources)) {
+            notices.push(
+                `${label}: its permissions were changed outside Pulumi (now ${describePermissions(echoed.resources ?? [])}; issued with ${describePermissions(live.issuedResources)}): the API cannot change a token's permissions, so it will be replaced by a token with the declared ones`,
+            );
+        }
         if (rotation) {
             notices.push(
                 `${label} will be replaced (${replaces.join(", ")} changed); the replacement also renews its value (${describeCause(rotation, news)})`,

@@ -7,8 +7,13 @@ import { processState } from "../processState";
  * process just received it from a create or a reset. Nothing else is ever reset, deleted or adopted.
  */
 
+/** How a token is remembered: by its account, or "own" for the routes without one (the credential's own account). */
+function tokenKey(accountId: number | undefined, tokenId: number): string {
+    return `${accountId ?? "own"}/${tokenId}`;
+}
+
 /** Remembers a token id the API has shown this process and, when a resource holds it, that it is taken. */
-export function noteTokenId(accountId: number, id: number, held = false): void {
+export function noteTokenId(accountId: number | undefined, id: number, held = false): void {
     const { highestTokenId, heldTokenIds } = processState();
     highestTokenId.set(accountId, Math.max(id, highestTokenId.get(accountId) ?? 0));
     if (held) {
@@ -17,7 +22,7 @@ export function noteTokenId(accountId: number, id: number, held = false): void {
 }
 
 /** The highest token id this process has seen in an account: ids only grow, so later tokens lie above it. */
-export function highestSeenTokenId(accountId: number): number | undefined {
+export function highestSeenTokenId(accountId: number | undefined): number | undefined {
     return processState().highestTokenId.get(accountId);
 }
 
@@ -51,7 +56,7 @@ export function noteExistingResource(
     if (key !== undefined) {
         existingResources.add(key);
     }
-    if (typeof accountId !== "number") {
+    if (accountId !== undefined && typeof accountId !== "number") {
         return undefined;
     }
     const conflict = heldTokenIds
@@ -60,7 +65,7 @@ export function noteExistingResource(
         .find((c) => c.holder !== undefined);
     noteHolder(inputs, accountId, heldTokenIds);
     if (typeof adoptedTokenId === "number") {
-        adoptedTokens.add(`${accountId}/${adoptedTokenId}`);
+        adoptedTokens.add(tokenKey(accountId, adoptedTokenId));
     }
     return conflict && { tokenId: conflict.tokenId, holder: conflict.holder! };
 }
@@ -73,7 +78,7 @@ export function noteExistingResource(
  */
 export function noteHolder(
     inputs: { __resourceKey?: unknown; __resourceName?: unknown },
-    accountId: number,
+    accountId: number | undefined,
     tokenIds: readonly unknown[],
 ): void {
     const { tokenHolders } = processState();
@@ -83,8 +88,8 @@ export function noteHolder(
             continue;
         }
         noteTokenId(accountId, id, true);
-        if (key !== undefined && !tokenHolders.has(`${accountId}/${id}`)) {
-            tokenHolders.set(`${accountId}/${id}`, {
+        if (key !== undefined && !tokenHolders.has(tokenKey(accountId, id))) {
+            tokenHolders.set(tokenKey(accountId, id), {
                 key,
                 name: typeof inputs.__resourceName === "string" ? inputs.__resourceName : undefined,
             });
@@ -94,11 +99,11 @@ export function noteHolder(
 
 /** The resource of this stack known to hold a token, when it is not the one asking (known once registered in this process). */
 export function otherHolderOf(
-    accountId: number,
+    accountId: number | undefined,
     tokenId: number,
     asking: { __resourceKey?: unknown; __resourceName?: unknown },
 ): { key: string; name?: string } | undefined {
-    const holder = processState().tokenHolders.get(`${accountId}/${tokenId}`);
+    const holder = processState().tokenHolders.get(tokenKey(accountId, tokenId));
     return holder && holder.key !== resourceKeyOf(asking) ? holder : undefined;
 }
 
@@ -112,7 +117,7 @@ export function isReplacementCreate(inputs: ApiTokenInputs): boolean {
     const key = resourceKeyOf(inputs);
     return (
         (key !== undefined && existingResources.has(key)) ||
-        (inputs.adoptTokenId !== undefined && adoptedTokens.has(`${inputs.accountId}/${inputs.adoptTokenId}`))
+        (inputs.adoptTokenId !== undefined && adoptedTokens.has(tokenKey(inputs.accountId, inputs.adoptTokenId)))
     );
 }
 
@@ -123,10 +128,10 @@ export function describeTokens(tokens: readonly ApiTokenInfo[]): string {
 }
 
 /** What a user does with a token the provider will not touch. */
-export function leftoverAdvice(accountId: number): string {
+export function leftoverAdvice(accountId: number | undefined): string {
     return (
         `to tell whether another stack holds it, compare its last 4 digits with each stack's last4Digits output ` +
         `(pulumi stack output) or list the account with getApiTokens; if none does, delete it in Mailtrap ` +
-        `(DELETE /api/accounts/${accountId}/api_tokens/<id>)`
+        `(DELETE ${accountId === undefined ? "/api/api_tokens/<id>" : `/api/accounts/${accountId}/api_tokens/<id>`})`
     );
 }

@@ -16,9 +16,10 @@ export async function readApiToken(
     props: Partial<ApiTokenState>,
     defaultAccountId: number | undefined,
 ): Promise<{ id: string; state: ApiTokenState; inputs: Record<string, unknown> } | undefined> {
-    const known = typeof props.tokenId === "number" && typeof props.accountId === "number";
+    // A state this provider wrote holds the token id, and the account when one served it.
+    const known = typeof props.tokenId === "number";
     const { accountId, tokenId } = known
-        ? { accountId: props.accountId as number, tokenId: props.tokenId as number }
+        ? { accountId: typeof props.accountId === "number" ? props.accountId : undefined, tokenId: props.tokenId as number }
         : parseTokenAddress(id, defaultAccountId);
     let live: ApiTokenInfo;
     try {
@@ -33,7 +34,7 @@ export async function readApiToken(
     if (!known) {
         const inputs: ApiTokenInputs = {
             name: live.name,
-            accountId,
+            ...(accountId === undefined ? {} : { accountId }),
             resources: live.resources,
             ...(live.expiresAt ? { expiresAt: live.expiresAt } : {}),
         };
@@ -53,7 +54,7 @@ export async function readApiToken(
         // What changed outside Pulumi shows in the outputs, where the next diff meets it. The inputs
         // returned are the ones the outputs echoed: after an earlier refresh with drift, those are live values.
         name: live.name,
-        resources: samePermissions(live.resources, props.resources ?? []) ? (props.resources ?? []) : live.resources,
+        resources: resourcesAfterRead(props, live),
         last4Digits: live.last4Digits,
         createdBy: live.createdBy,
         valueExpiresAt: live.expiresAt,
@@ -61,6 +62,22 @@ export async function readApiToken(
     };
     delete state.tokenGone;
     return { id, state: compact<ApiTokenState>(state), inputs: compact(inputsOf(props)) };
+}
+
+/**
+ * The `resources` output after a read. Drift is measured from what the API answered when the live
+ * token was issued: an answer that only reorders, respells (`inbox`/`sandbox`) or retypes ids is no
+ * change, and the output keeps echoing the declaration; any other answer (permissions edited
+ * outside Pulumi) shows as the live permissions, which the next diff meets as a replacement.
+ */
+function resourcesAfterRead(props: Partial<ApiTokenState>, live: ApiTokenInfo): ApiTokenState["resources"] {
+    const stored = props.resources ?? [];
+    const issued = partsOf(props).live.issuedResources;
+    if (!samePermissions(live.resources, issued)) {
+        return live.resources;
+    }
+    // Back as issued: an earlier refresh may have recorded drift in the output, which no longer holds.
+    return samePermissions(stored, issued) ? stored : issued;
 }
 
 /**
@@ -87,17 +104,17 @@ function keptWithLiveTokenGone(
     };
 }
 
-/** "<tokenId>" or "<accountId>/<tokenId>". */
-export function parseTokenAddress(id: string, defaultAccountId: number | undefined): { accountId: number; tokenId: number } {
+/**
+ * "<tokenId>" or "<accountId>/<tokenId>". A bare token id takes the config's account, or none: the
+ * API's routes without an account then serve it (the credential's own account).
+ */
+export function parseTokenAddress(id: string, defaultAccountId: number | undefined): { accountId: number | undefined; tokenId: number } {
     const match = /^(?:(\d+)\/)?(\d+)$/.exec(id.trim());
     if (!match) {
-        throw new Error(`mailtrap: "${id}" is not an API token id: use "<tokenId>" or "<accountId>/<tokenId>", for example "3229/12345"`);
-    }
-    const accountId = match[1] !== undefined ? Number(match[1]) : defaultAccountId;
-    if (accountId === undefined) {
         throw new Error(
-            `mailtrap: no account for token "${id}": use "<accountId>/<tokenId>", or set mailtrap:accountId or MAILTRAP_ACCOUNT_ID`,
+            `mailtrap: "${id}" is not an API token id: use "<tokenId>" or "<accountId>/<tokenId>", for example "12345" or "3229/12345"`,
         );
     }
+    const accountId = match[1] !== undefined ? Number(match[1]) : defaultAccountId;
     return { accountId, tokenId: Number(match[2]) };
 }

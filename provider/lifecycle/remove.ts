@@ -12,8 +12,8 @@ import { partsOf } from "./tokenState";
  */
 export async function deleteApiToken(ctx: OperationContext, id: string, props: Partial<ApiTokenState>): Promise<void> {
     const { accountId, tokenId } =
-        typeof props.tokenId === "number" && typeof props.accountId === "number"
-            ? { accountId: props.accountId, tokenId: props.tokenId }
+        typeof props.tokenId === "number"
+            ? { accountId: typeof props.accountId === "number" ? props.accountId : undefined, tokenId: props.tokenId }
             : parseTokenAddress(id, props.accountId);
     await deleteHeldToken(ctx, accountId, tokenId);
     for (const previous of partsOf(props).previous) {

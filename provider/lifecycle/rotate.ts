@@ -50,7 +50,12 @@ export async function rotateApiToken(ctx: OperationContext, stored: ApiTokenStat
  * The previous tokens that stay: those whose grace has ended are deleted (a failed delete keeps the
  * token, to be deleted at the next update), and those the API expired by itself are let go.
  */
-async function retire(ctx: OperationContext, accountId: number, previous: PreviousToken[], unfinished: string[]): Promise<PreviousToken[]> {
+async function retire(
+    ctx: OperationContext,
+    accountId: number | undefined,
+    previous: PreviousToken[],
+    unfinished: string[],
+): Promise<PreviousToken[]> {
     const due = new Set(retirementsDue(previous, ctx.now));
     const kept: PreviousToken[] = [];
     for (const token of previous) {
@@ -69,7 +74,7 @@ async function retire(ctx: OperationContext, accountId: number, previous: Previo
 }
 
 /** Deletes a token the state holds; one already gone counts as deleted. */
-export async function deleteHeldToken(ctx: OperationContext, accountId: number, tokenId: number): Promise<void> {
+export async function deleteHeldToken(ctx: OperationContext, accountId: number | undefined, tokenId: number): Promise<void> {
     try {
         await ctx.client.deleteToken(accountId, tokenId);
     } catch (error) {

@@ -6,7 +6,7 @@ import { upgradeToVersion3 } from "./stateVersion3";
  * release reads every earlier version: a change of the outputs' shape bumps this, adds the upgrader
  * from the previous version below, and adds a golden state fixture (tests/fixtures/states).
  */
-export const STATE_VERSION = 4;
+export const STATE_VERSION = 5;
 
 /**
  * UPGRADERS[v] turns a state of version v into version v + 1. Version 0 is a state without
@@ -15,7 +15,9 @@ export const STATE_VERSION = 4;
  * version 1 previous token always came from a reset). Version 3 adds the expiry recorded at issue
  * (see stateVersion3.ts). Version 4 holds every previous token still valid as a list
  * (`previousTokens`), so a second renewal within a grace keeps the first predecessor; the one
- * previous token of version 3 becomes its only entry.
+ * previous token of version 3 becomes its only entry. Version 5 records the permissions the API
+ * answered when the live token was issued (`issuedResources`), from which drift is measured; for
+ * an older state the stored `resources` stand for them (what the state last took as the live ones).
  */
 const UPGRADERS: ReadonlyArray<(state: Record<string, unknown>) => Record<string, unknown>> = [
     (state) => ({ ...state, stateVersion: 1 }),
@@ -42,6 +44,7 @@ const UPGRADERS: ReadonlyArray<(state: Record<string, unknown>) => Record<string
                 : [],
         stateVersion: 4,
     }),
+    (state) => ({ ...state, issuedResources: Array.isArray(state.resources) ? state.resources : [], stateVersion: 5 }),
 ];
 
 /** The stored outputs in the shape this release works with; refuses a state from a newer release. */

@@ -1,4 +1,4 @@
-import { ApiTokenInfo, ApiTokenInputs, ApiTokenState, IssuedApiToken, PreviousToken, RotationRecord } from "../types";
+import { ApiTokenInfo, ApiTokenInputs, ApiTokenPermission, ApiTokenState, IssuedApiToken, PreviousToken, RotationRecord } from "../types";
 import { nextRotationMs, scheduledToken } from "./schedule";
 import { STATE_VERSION } from "./stateVersion";
 
@@ -12,6 +12,8 @@ export interface LiveToken {
     issuedAt: number;
     /** The expiry the API reported when it was issued (or adopted): an expiry that moves later means a reset made outside. */
     issuedExpiresAt: string | null;
+    /** The permissions the API answered when it was issued (or adopted): a later answer that differs from these as a set is drift. */
+    issuedResources: ApiTokenPermission[];
     /** A refresh found it deleted outside Pulumi while a previous token was still to be deleted. */
     gone?: boolean;
     /** Taken over by id (adoptTokenId, import, get): it has no value by design until its first renewal. */
@@ -37,12 +39,12 @@ export interface TokenParts {
 
 /** A token just issued by a create or reset, as the live token. */
 export function issuedLive(issued: IssuedApiToken, now: number): LiveToken {
-    return { info: issued, value: issued.token, issuedAt: now, issuedExpiresAt: issued.expiresAt };
+    return { info: issued, value: issued.token, issuedAt: now, issuedExpiresAt: issued.expiresAt, issuedResources: issued.resources };
 }
 
 /** A token taken over by id: no value, its issue time unknown (the takeover's time stands for it). */
 export function adoptedLive(info: ApiTokenInfo, now: number): LiveToken {
-    return { info, value: "", issuedAt: now, issuedExpiresAt: info.expiresAt, adopted: true };
+    return { info, value: "", issuedAt: now, issuedExpiresAt: info.expiresAt, issuedResources: info.resources, adopted: true };
 }
 
 /** The parts of a stored (upgraded) state: the one place the flat outputs are read. */
@@ -63,6 +65,7 @@ export function partsOf(state: Partial<ApiTokenState>): TokenParts {
             value: state.token ?? "",
             issuedAt: state.issuedAt ? Date.parse(state.issuedAt) : NaN,
             issuedExpiresAt: state.issuedExpiresAt ?? null,
+            issuedResources: state.issuedResources ?? state.resources ?? [],
             gone: state.tokenGone === true ? true : undefined,
             adopted: adopted ? true : undefined,
         },
@@ -96,6 +99,7 @@ export function stateFor(inputs: ApiTokenInputs, parts: Omit<TokenParts, "echoed
         issuedAt: new Date(live.issuedAt).toISOString(),
         valueExpiresAt: live.info.expiresAt,
         issuedExpiresAt: live.issuedExpiresAt,
+        issuedResources: live.issuedResources,
         tokenGone: live.gone === true ? true : undefined,
         previousTokens: previous,
         previousTokenId: newest?.tokenId,

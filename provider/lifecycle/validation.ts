@@ -64,10 +64,11 @@ export function checkApiTokenInputs(
     checkName(news.name, fail);
 
     if (news.accountId === undefined || news.accountId === null) {
-        if (context.defaultAccountId === undefined) {
-            fail("accountId", "no account given: set accountId, the mailtrap:accountId stack config or MAILTRAP_ACCOUNT_ID");
+        const accountId = undeclaredAccount(olds, context.defaultAccountId);
+        if (accountId === undefined) {
+            delete inputs.accountId;
         } else {
-            inputs.accountId = context.defaultAccountId;
+            inputs.accountId = accountId;
         }
     } else if (!isUnknown(news.accountId) && !isPositiveInteger(news.accountId)) {
         fail("accountId", `must be a positive integer (a Mailtrap account id), got ${describe(news.accountId)}`);
@@ -151,6 +152,21 @@ function checkName(name: unknown, fail: (property: string, reason: string) => vo
     } else if ([...name].length > MAX_NAME_LENGTH) {
         fail("name", `must be at most ${MAX_NAME_LENGTH} characters, got ${[...name].length}`);
     }
+}
+
+/**
+ * The account of a resource that declares none: the config's (`mailtrap:accountId`,
+ * `MAILTRAP_ACCOUNT_ID`), else the one its state records, else none, and the API's routes without an
+ * account serve it (the account is the credential's own). An existing resource recorded without an
+ * account keeps none when a config account appears: only a different account id replaces a token.
+ */
+function undeclaredAccount(olds: Record<string, unknown>, defaultAccountId: number | undefined): number | undefined {
+    const existing = olds.name !== undefined;
+    const recorded = typeof olds.accountId === "number" ? olds.accountId : undefined;
+    if (existing && recorded === undefined) {
+        return undefined;
+    }
+    return defaultAccountId ?? recorded;
 }
 
 function checkResources(resources: unknown, fail: (property: string, reason: string) => void): void {

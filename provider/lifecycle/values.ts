@@ -1,4 +1,4 @@
-import { ApiTokenPermission } from "../types";
+import { ApiTokenPermission, RENAMED_RESOURCE_TYPES } from "../types";
 
 /** The engine's placeholder for a value not known yet during preview. */
 export const UNKNOWN_VALUE = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -7,13 +7,21 @@ export function isUnknown(value: unknown): boolean {
     return value === UNKNOWN_VALUE;
 }
 
-/** Identifies what a permission covers, ignoring how its id is spelled (123 or "123"). */
+/** Identifies what a permission covers, ignoring how its kind (inbox or sandbox) and its id (123 or "123") are spelled. */
 export function permissionKey(permission: Pick<ApiTokenPermission, "resourceType" | "resourceId">): string {
-    return `${permission.resourceType}:${String(permission.resourceId)}`;
+    return `${resourceKind(permission.resourceType)}:${String(permission.resourceId)}`;
+}
+
+/** A kind by today's name: `inbox` is `sandbox`, `sending_domain` is `domain`; any other kind as given. */
+export function resourceKind(resourceType: unknown): string {
+    if (typeof resourceType !== "string") {
+        return String(resourceType);
+    }
+    return Object.prototype.hasOwnProperty.call(RENAMED_RESOURCE_TYPES, resourceType) ? RENAMED_RESOURCE_TYPES[resourceType] : resourceType;
 }
 
 /**
- * The one rule for "same permissions": a set, so order and the spelling of ids do not matter.
+ * The one rule for "same permissions": a set, so order and the spelling of kinds and ids do not matter.
  * Values unknown during preview never compare equal to a known list.
  */
 export function samePermissions(a: unknown, b: unknown): boolean {

@@ -18,6 +18,8 @@ export const GET_API_TOKENS = "mailtrap:index:getApiTokens";
 type Property = Record<string, unknown> & { description: string };
 
 const PERMISSION_TYPE = "mailtrap:index:ApiTokenPermission";
+/** A permission as the API answers it: a kind or level the provider does not know is kept as answered. */
+const ANSWERED_PERMISSION_TYPE = "mailtrap:index:AnsweredPermission";
 const ROTATION_RECORD_TYPE = "mailtrap:index:RotationRecord";
 const PREVIOUS_TOKEN_TYPE = "mailtrap:index:PreviousToken";
 const TOKEN_INFO_TYPE = "mailtrap:index:ApiTokenInfo";
@@ -49,8 +51,10 @@ const ENUMS: Record<string, Record<string, unknown>> = {
     [RESOURCE_TYPE_ENUM]: enumType<ResourceType>("The kind of Mailtrap object a permission covers.", {
         account: ["Account", "The whole account (the resource id is the account id)."],
         project: ["Project", "A project of Email Testing."],
-        inbox: ["Inbox", "An inbox of Email Testing."],
-        sending_domain: ["SendingDomain", "A sending domain of Email Sending."],
+        sandbox: ["Sandbox", "A sandbox (inbox) of Email Testing; the same kind as `inbox`, its name since 2026-05-15."],
+        inbox: ["Inbox", "A sandbox (inbox) of Email Testing: the older name of `sandbox`, the same kind."],
+        domain: ["Domain", "A sending domain of Email Sending; the same kind as `sending_domain`, its name since 2026-05-15."],
+        sending_domain: ["SendingDomain", "A sending domain of Email Sending: the older name of `domain`, the same kind."],
     }),
     [ACCESS_LEVEL_ENUM]: enumType<AccessLevel>("How much a permission allows.", {
         viewer: ["Viewer", "Read the object (and list what it holds)."],
@@ -77,7 +81,8 @@ const INPUTS: Record<(typeof INPUT_NAMES)[number], Property> = {
     name: { type: "string", description: "Display name, 1 to 255 characters, not only spaces. Changing it replaces the token." },
     accountId: {
         type: "integer",
-        description: "Mailtrap account id; defaults to `mailtrap:accountId` (or `MAILTRAP_ACCOUNT_ID`). Changing it replaces the token.",
+        description:
+            "Mailtrap account id; defaults to `mailtrap:accountId` (or `MAILTRAP_ACCOUNT_ID`); with none anywhere, the API's routes without an account serve the token (the API token's own account). An existing resource keeps the account its state records when the configuration drops it; a different account id replaces the token.",
     },
     resources: {
         type: "array",
@@ -129,6 +134,12 @@ const OUTPUTS: Record<(typeof API_TOKEN_OUTPUT_NAMES)[number], Property> = {
         description:
             "The live token's expiry as the API reported it when the token was issued (null: never); a live expiry that moved away from it means the token was reset outside Pulumi.",
     },
+    issuedResources: {
+        type: "array",
+        items: ref(ANSWERED_PERMISSION_TYPE),
+        description:
+            "The live token's permissions as the API answered when it was issued (created, reset, or first read when adopted or imported). An answer that only reorders them, respells a kind (`inbox`/`sandbox`) or types an id differently is no change; any other change (permissions edited outside Pulumi) is drift: refresh shows it and the next `pulumi up` replaces the token.",
+    },
     tokenGone: {
         type: "boolean",
         description:
@@ -165,7 +176,8 @@ const CONFIG: Record<string, Property> = {
     },
     accountId: {
         type: "integer",
-        description: "The account of tokens that name none; falls back to `MAILTRAP_ACCOUNT_ID`.",
+        description:
+            "The account of tokens that name none; falls back to `MAILTRAP_ACCOUNT_ID`. Optional: without one, the API's routes without an account serve the API token's own account.",
     },
     baseUrl: {
         type: "string",
@@ -189,7 +201,8 @@ const CONFIG: Record<string, Property> = {
 const PERMISSION_PROPERTIES: Record<string, Property> = {
     resourceType: {
         ...ref(RESOURCE_TYPE_ENUM),
-        description: "The kind of Mailtrap object: `account`, `project`, `inbox` or `sending_domain`.",
+        description:
+            "The kind of Mailtrap object: `account`, `project`, `sandbox` (or its older name `inbox`) or `domain` (or its older name `sending_domain`); sent as declared, compared as one kind.",
     },
     resourceId: { oneOf: [{ type: "integer" }, { type: "string" }], description: "The id of that object (the account id for `account`)." },
     accessLevel: { ...ref(ACCESS_LEVEL_ENUM), description: "`viewer` (read) or `admin` (manage)." },
@@ -236,6 +249,24 @@ export function packageSchema(version: string): Record<string, unknown> {
                 properties: PERMISSION_PROPERTIES,
                 required: ["resourceType", "resourceId", "accessLevel"],
             },
+            [ANSWERED_PERMISSION_TYPE]: {
+                type: "object",
+                description:
+                    "One permission of an API token as the API answered it: a kind or access level the provider does not know is kept as answered.",
+                properties: {
+                    resourceType: {
+                        type: "string",
+                        description:
+                            "The kind of Mailtrap object as answered: `account`, `project`, `sandbox` (`inbox`), `domain` (`sending_domain`), or a kind added later.",
+                    },
+                    resourceId: PERMISSION_PROPERTIES.resourceId,
+                    accessLevel: {
+                        oneOf: [{ type: "string" }, { type: "integer" }],
+                        description: "`viewer` or `admin`; a level without a name as the number the API gave (for example 50).",
+                    },
+                },
+                required: ["resourceType", "resourceId", "accessLevel"],
+            },
             [ROTATION_RECORD_TYPE]: {
                 type: "object",
                 description: "A token the resource issued or took over; never a value.",
@@ -273,7 +304,7 @@ export function packageSchema(version: string): Record<string, unknown> {
                     last4Digits: { type: "string", description: "The last four characters of the value." },
                     createdBy: { type: "string", description: "Who created the token." },
                     expiresAt: { type: "string", description: "When the token stops working (ISO 8601), or null when it never expires." },
-                    resources: { type: "array", items: ref(PERMISSION_TYPE), description: "The token's permissions." },
+                    resources: { type: "array", items: ref(ANSWERED_PERMISSION_TYPE), description: "The token's permissions, as answered." },
                 },
                 required: ["id", "name", "last4Digits", "createdBy", "resources"],
             },
@@ -281,11 +312,16 @@ export function packageSchema(version: string): Record<string, unknown> {
         resources: {
             [API_TOKEN_TYPE]: {
                 description:
-                    "A Mailtrap API token managed as code. The full value is the secret output `token`. Rotation (a `rotate` change, or `rotateAfterDays` elapsing) resets the token in an update: `tokenId` and `token` change, and the previous token keeps working for its grace period. Import with the id `<accountId>/<tokenId>`; an imported token's value stays empty until its first rotation.",
+                    "A Mailtrap API token managed as code. The full value is the secret output `token`. Rotation (a `rotate` change, or `rotateAfterDays` elapsing) resets the token in an update: `tokenId` and `token` change, and the previous token keeps working for its grace period. Import with the id `<accountId>/<tokenId>`, or `<tokenId>` (the configured account, else the API token's own); an imported token's value stays empty until its first rotation.",
                 inputProperties,
                 requiredInputs: ["name"],
-                properties: { ...INPUTS, ...OUTPUTS },
-                required: ["name", "accountId", "resources", "tokenId", "token", "last4Digits", "createdBy", "issuedAt", "rotationCount"],
+                properties: {
+                    ...INPUTS,
+                    // As an output, `resources` may hold what a refresh found (a kind or level the provider does not know).
+                    resources: { ...INPUTS.resources, items: ref(ANSWERED_PERMISSION_TYPE) },
+                    ...OUTPUTS,
+                },
+                required: ["name", "resources", "tokenId", "token", "last4Digits", "createdBy", "issuedAt", "rotationCount"],
             },
         },
         functions: {
@@ -293,7 +329,10 @@ export function packageSchema(version: string): Record<string, unknown> {
                 description: "Lists the account's API tokens (one GET). Never returns a token value: the API does not show them again.",
                 inputs: {
                     properties: {
-                        accountId: { type: "integer", description: "The account to list; defaults to the provider's `accountId`." },
+                        accountId: {
+                            type: "integer",
+                            description: "The account to list; defaults to the provider's `accountId`, else the API token's own account.",
+                        },
                         apiToken: {
                             type: "string",
                             secret: true,

@@ -8,7 +8,7 @@ import * as enums from "./types/enums";
 import * as utilities from "./utilities";
 
 /**
- * A Mailtrap API token managed as code. The full value is the secret output `token`. Rotation (a `rotate` change, or `rotateAfterDays` elapsing) resets the token in an update: `tokenId` and `token` change, and the previous token keeps working for its grace period. Import with the id `<accountId>/<tokenId>`; an imported token's value stays empty until its first rotation.
+ * A Mailtrap API token managed as code. The full value is the secret output `token`. Rotation (a `rotate` change, or `rotateAfterDays` elapsing) resets the token in an update: `tokenId` and `token` change, and the previous token keeps working for its grace period. Import with the id `<accountId>/<tokenId>`, or `<tokenId>` (the configured account, else the API token's own); an imported token's value stays empty until its first rotation.
  */
 export class ApiToken extends pulumi.CustomResource {
     /**
@@ -48,9 +48,9 @@ export class ApiToken extends pulumi.CustomResource {
     }
 
     /**
-     * Mailtrap account id; defaults to `mailtrap:accountId` (or `MAILTRAP_ACCOUNT_ID`). Changing it replaces the token.
+     * Mailtrap account id; defaults to `mailtrap:accountId` (or `MAILTRAP_ACCOUNT_ID`); with none anywhere, the API's routes without an account serve the token (the API token's own account). An existing resource keeps the account its state records when the configuration drops it; a different account id replaces the token.
      */
-    declare public readonly accountId: pulumi.Output<number>;
+    declare public readonly accountId: pulumi.Output<number | undefined>;
     /**
      * Adopt this existing token at create (one GET) instead of creating one; read only at create.
      */
@@ -75,6 +75,10 @@ export class ApiToken extends pulumi.CustomResource {
      * The live token's expiry as the API reported it when the token was issued (null: never); a live expiry that moved away from it means the token was reset outside Pulumi.
      */
     declare public /*out*/ readonly issuedExpiresAt: pulumi.Output<string | undefined>;
+    /**
+     * The live token's permissions as the API answered when it was issued (created, reset, or first read when adopted or imported). An answer that only reorders them, respells a kind (`inbox`/`sandbox`) or types an id differently is no change; any other change (permissions edited outside Pulumi) is drift: refresh shows it and the next `pulumi up` replaces the token.
+     */
+    declare public /*out*/ readonly issuedResources: pulumi.Output<outputs.AnsweredPermission[] | undefined>;
     /**
      * The last four characters of the value.
      */
@@ -106,7 +110,7 @@ export class ApiToken extends pulumi.CustomResource {
     /**
      * Permissions of the token; none when omitted. Changing them replaces the token.
      */
-    declare public readonly resources: pulumi.Output<outputs.ApiTokenPermission[]>;
+    declare public readonly resources: pulumi.Output<outputs.AnsweredPermission[]>;
     /**
      * Rotation trigger: any change of value (set, changed or removed) rotates the token in an update.
      */
@@ -169,6 +173,7 @@ export class ApiToken extends pulumi.CustomResource {
             resourceInputs["createdBy"] = undefined /*out*/;
             resourceInputs["issuedAt"] = undefined /*out*/;
             resourceInputs["issuedExpiresAt"] = undefined /*out*/;
+            resourceInputs["issuedResources"] = undefined /*out*/;
             resourceInputs["last4Digits"] = undefined /*out*/;
             resourceInputs["nextRotationAt"] = undefined /*out*/;
             resourceInputs["previousTokenExpiresAt"] = undefined /*out*/;
@@ -190,6 +195,7 @@ export class ApiToken extends pulumi.CustomResource {
             resourceInputs["expiresInDays"] = undefined /*out*/;
             resourceInputs["issuedAt"] = undefined /*out*/;
             resourceInputs["issuedExpiresAt"] = undefined /*out*/;
+            resourceInputs["issuedResources"] = undefined /*out*/;
             resourceInputs["last4Digits"] = undefined /*out*/;
             resourceInputs["name"] = undefined /*out*/;
             resourceInputs["nextRotationAt"] = undefined /*out*/;
@@ -220,7 +226,7 @@ export class ApiToken extends pulumi.CustomResource {
  */
 export interface ApiTokenArgs {
     /**
-     * Mailtrap account id; defaults to `mailtrap:accountId` (or `MAILTRAP_ACCOUNT_ID`). Changing it replaces the token.
+     * Mailtrap account id; defaults to `mailtrap:accountId` (or `MAILTRAP_ACCOUNT_ID`); with none anywhere, the API's routes without an account serve the token (the API token's own account). An existing resource keeps the account its state records when the configuration drops it; a different account id replaces the token.
      */
     accountId?: pulumi.Input<number | undefined>;
     /**

@@ -22,7 +22,7 @@ export function getApiTokens(args?: GetApiTokensArgs, opts?: pulumi.InvokeOption
 
 export interface GetApiTokensArgs {
     /**
-     * The account to list; defaults to the provider's `accountId`.
+     * The account to list; defaults to the provider's `accountId`, else the API token's own account.
      */
     accountId?: number;
     /**
@@ -56,7 +56,7 @@ export function getApiTokensOutput(args?: GetApiTokensOutputArgs, opts?: pulumi.
 
 export interface GetApiTokensOutputArgs {
     /**
-     * The account to list; defaults to the provider's `accountId`.
+     * The account to list; defaults to the provider's `accountId`, else the API token's own account.
      */
     accountId?: pulumi.Input<number | undefined>;
     /**

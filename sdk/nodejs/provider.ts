@@ -52,7 +52,7 @@ export class Provider extends pulumi.ProviderResource {
  */
 export interface ProviderArgs {
     /**
-     * The account of tokens that name none; falls back to `MAILTRAP_ACCOUNT_ID`.
+     * The account of tokens that name none; falls back to `MAILTRAP_ACCOUNT_ID`. Optional: without one, the API's routes without an account serve the API token's own account.
      */
     accountId?: pulumi.Input<number | undefined>;
     /**

@@ -106,6 +106,21 @@ describe.each(
         expect(preview.requests).toEqual([]);
     });
 
+    it("keeps the account its state records with the account removed from the configuration: no change, and a rotation uses the account's routes", async () => {
+        await stack.run(["config", "rm", "mailtrap:accountId"]);
+
+        const preview = await stack.preview({ expectNoChanges: true });
+        expect(preview.requests).toEqual([]);
+        const before = await stack.stateOutputs("rotated");
+        await stack.setConfig("rotatedRotate", "after-the-account-was-removed");
+        const up = await stack.up();
+
+        expect(opsOf(up, "rotated")).toEqual(["update"]);
+        expect(requestLines(up)).toEqual([`POST ${tokens}/${before.tokenId}/reset`]);
+        expect((await stack.stateOutputs("rotated")).accountId).toBe(golden.accountId);
+        expect((await stack.preview({ expectNoChanges: true })).requests).toEqual([]);
+    });
+
     it("destroys every token the stack holds: the live ones and a renewed predecessor, nothing else", async () => {
         const held = await stateOutputs();
         const expected = Object.values(held).flatMap((outputs) => [

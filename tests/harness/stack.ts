@@ -1,6 +1,6 @@
 import * as path from "path";
 import { EmulatorOptions, MailtrapEmulator } from "../../provider/emulator/server";
-import { API_MODEL } from "./apiModel";
+import { API_MODEL, PERMISSION_ANSWERS, WITHOUT_ACCOUNT } from "./apiModel";
 import { repoRoot, runProgram, serializedProvider } from "./captureProgram";
 import { Engine } from "./engine";
 import { ProviderHost, ProviderHostOptions } from "./providerHost";
@@ -51,14 +51,14 @@ export interface TestStack {
 export async function startStack(
     options: { emulator?: EmulatorOptions; config?: Record<string, string>; hostEnv?: ProviderHostOptions["env"] } = {},
 ): Promise<TestStack> {
-    const emulator = new MailtrapEmulator({ apiModel: API_MODEL, ...options.emulator });
+    const emulator = new MailtrapEmulator({ apiModel: API_MODEL, ...PERMISSION_ANSWERS, ...options.emulator });
     const baseUrl = await emulator.start(0);
     const host = await ProviderHost.start({
         env: { MAILTRAP_API_TOKEN: undefined, MAILTRAP_ACCOUNT_ID: undefined, MAILTRAP_BASE_URL: undefined, ...options.hostEnv },
     });
     const config = {
         "mailtrap:apiToken": emulator.credential,
-        "mailtrap:accountId": String(emulator.accountId),
+        ...(WITHOUT_ACCOUNT ? {} : { "mailtrap:accountId": String(emulator.accountId) }),
         "mailtrap:baseUrl": baseUrl,
         ...options.config,
     };

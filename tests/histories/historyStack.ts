@@ -9,6 +9,7 @@ import { MailtrapEmulator } from "../../provider/emulator/server";
 import type { ApiModel } from "../../provider/emulator/types";
 import { ApiTokenProvider } from "../../provider/provider";
 import { ApiTokenPermission, ApiTokenState } from "../../provider/types";
+import { PERMISSION_ANSWERS, WITHOUT_ACCOUNT } from "../harness/apiModel";
 
 export const HOUR_MS = 3_600_000;
 export const DAY_MS = 24 * HOUR_MS;
@@ -45,7 +46,8 @@ export class HistoryStack {
     private constructor(readonly emulator: MailtrapEmulator) {}
 
     static async start(apiModel: ApiModel): Promise<HistoryStack> {
-        const emulator = new MailtrapEmulator({ apiModel, rateLimit: null });
+        // MAILTRAP_TEST_ACCOUNT=none and MAILTRAP_TEST_PERMISSION_ANSWERS=renamed run the histories without an account, and with permissions answered respelled, reordered and retyped.
+        const emulator = new MailtrapEmulator({ apiModel, rateLimit: null, ...PERMISSION_ANSWERS });
         await emulator.start();
         const stack = new HistoryStack(emulator);
         emulator.setNow(T0);
@@ -194,7 +196,7 @@ export class HistoryStack {
         process.env.MAILTRAP_PROVIDER_NOW = new Date(this.now).toISOString();
         const config: Record<string, string> = {
             "mailtrap:apiToken": this.emulator.credential,
-            "mailtrap:accountId": String(this.emulator.accountId),
+            ...(WITHOUT_ACCOUNT ? {} : { "mailtrap:accountId": String(this.emulator.accountId) }),
             "mailtrap:baseUrl": this.emulator.baseUrl,
         };
         await provider.configure({ config: { get: (key: string) => config[key] } } as never);

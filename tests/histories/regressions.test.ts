@@ -1,6 +1,8 @@
 /**
- * Histories that broke the rotation, each a named specification: the nine a review found, and those
- * the random histories found. Each drives one stack in process against the emulator (historyStack.ts).
+ * Histories that broke the rotation, each a named specification: the nine a review found (issue 25; each
+ * fails on 47c9ee0 for the defect it names), those the random histories found, and the new behaviour they
+ * led to (specified here; 47c9ee0 behaves otherwise without that defect). Each drives one stack in
+ * process against the emulator (historyStack.ts).
  */
 import { DAY_MS, Declaration, HistoryStack, HOUR_MS } from "./historyStack";
 
@@ -73,12 +75,14 @@ describe("4. expiresInDays: 1", () => {
     });
 });
 
-describe("5. adopting a token another resource of the stack created in the same up", () => {
-    it("is refused, naming the holder", async () => {
+describe("5. adopting a token another resource of the stack holds", () => {
+    it("created by the holder earlier in the same up, is refused, naming the holder", async () => {
         stack = await HistoryStack.start("today");
-        await upOk({ resources: PERMISSIONS });
-        const result = await stack.up({ resources: PERMISSIONS }, { adoptTokenId: stack.state!.tokenId });
+        // No earlier up: the holder creates its token in this up, then the adopter asks for that token's id.
+        const created = Math.max(...stack.emulator.listTokens(stack.emulator.accountId).map((t) => t.id)) + 1;
+        const result = await stack.up({ resources: PERMISSIONS }, { adoptTokenId: created });
         expect(result.ok).toBe(true);
+        expect(stack.state!.tokenId).toBe(created);
         expect(result.adoption).toMatchObject({
             ok: false,
             error: { message: expect.stringMatching(/ApiToken "token" of this stack holds it/) },
@@ -114,12 +118,19 @@ describe("6. expiresInDays raised from 90 to 180 on day 65", () => {
 });
 
 describe("7. an expiresAt within 5 × 365.25 days but past five calendar years", () => {
-    it("is refused by check, before any request", async () => {
+    it("is refused by check, before any request, naming the calendar limit", async () => {
         stack = await HistoryStack.start("today");
+        // From 2032-03-01T09:00Z, five calendar years hold one 29 February: 1,826 days, to 2037-03-01T09:00Z;
+        // 5 × 365.25 days reach 2037-03-01T15:00Z. The declared expiry lies between the two.
+        stack.advance(366 * DAY_MS);
+        expect(new Date(stack.now).toISOString()).toBe("2032-03-01T09:00:00.000Z");
         stack.emulator.clearRequests();
-        const result = await stack.up({ resources: PERMISSIONS, expiresAt: new Date(Date.UTC(2036, 2, 1, 15)).toISOString() });
-        expect(result).toMatchObject({ ok: false, error: { message: expect.stringMatching(/5 calendar years/) } });
+        const result = await stack.up({ resources: PERMISSIONS, expiresAt: "2037-03-01T12:00:00.000Z" });
+        expect(result.ok).toBe(false);
         expect(requests()).toEqual([]);
+        expect(result).toMatchObject({
+            error: { message: expect.stringMatching(/5 calendar years ahead \(by 2037-03-01T09:00:00.000Z\)/) },
+        });
     });
 });
 
@@ -181,6 +192,31 @@ describe("found by the random histories", () => {
         expect(stack.emulator.isTokenValueLive(live(first)!.token)).toBe(true);
     });
 
+    it("a refresh that finds the live token deleted keeps a reset predecessor still in its grace", async () => {
+        stack = await HistoryStack.start("today");
+        await upOk({ resources: PERMISSIONS, rotate: "1" });
+        const first = stack.state!.tokenId;
+        await upOk({ resources: PERMISSIONS, rotate: "2" });
+        stack.emulator.deleteToken(stack.emulator.accountId, stack.state!.tokenId);
+        const refreshed = await stack.refresh();
+        expect(refreshed.ok).toBe(true);
+        expect(stack.state).toMatchObject({ tokenGone: true, previousTokens: [{ tokenId: first, retiredBy: "expiry" }] });
+    });
+
+    it("a reset answered not as asked, then a failed create, records the reset's successor (StepFailedAfterIssue)", async () => {
+        stack = await HistoryStack.start("older");
+        await upOk({ resources: PERMISSIONS });
+        const first = stack.state!.tokenId;
+        stack.emulator.injectFault({ method: "POST", path: /\/api_tokens$/, fault: { kind: "status", status: 422 } });
+        const failed = await stack.up({ resources: PERMISSIONS, expiresInDays: 30 });
+        expect(failed.ok).toBe(false);
+        const successor = live(first)!.reset_to!;
+        expect(stack.state).toMatchObject({ tokenId: successor, previousTokens: [{ tokenId: first, retiredBy: "expiry" }] });
+        expect(stack.emulator.isTokenValueLive(stack.state!.token)).toBe(true);
+    });
+});
+
+describe("new behaviour the random histories led to (specifications, not regressions: 47c9ee0 behaves otherwise without a defect)", () => {
     it("a reset lost twice (503 both times, nothing applied) keeps the old token in the state, to delete once its grace ends", async () => {
         stack = await HistoryStack.start("today");
         await upOk({ resources: PERMISSIONS, expiresInDays: 30, rotateAfterDays: 1 });
@@ -196,17 +232,6 @@ describe("found by the random histories", () => {
         expect(requests()).toEqual([`DELETE ${TOKENS}/${first}`]);
     });
 
-    it("a refresh that finds the live token deleted keeps a reset predecessor still in its grace", async () => {
-        stack = await HistoryStack.start("today");
-        await upOk({ resources: PERMISSIONS, rotate: "1" });
-        const first = stack.state!.tokenId;
-        await upOk({ resources: PERMISSIONS, rotate: "2" });
-        stack.emulator.deleteToken(stack.emulator.accountId, stack.state!.tokenId);
-        const refreshed = await stack.refresh();
-        expect(refreshed.ok).toBe(true);
-        expect(stack.state).toMatchObject({ tokenGone: true, previousTokens: [{ tokenId: first, retiredBy: "expiry" }] });
-    });
-
     it("a delete that fails during an up fails the up after recording the state; the next up deletes it", async () => {
         stack = await HistoryStack.start("today");
         const declared = { resources: PERMISSIONS, expiresInDays: 30, rotateAfterDays: 1 };
@@ -220,17 +245,5 @@ describe("found by the random histories", () => {
         stack.emulator.clearRequests();
         await upOk(declared);
         expect(requests()).toEqual([`DELETE ${TOKENS}/${expired}`]);
-    });
-
-    it("a reset answered not as asked, then a failed create, records the reset's successor (StepFailedAfterIssue)", async () => {
-        stack = await HistoryStack.start("older");
-        await upOk({ resources: PERMISSIONS });
-        const first = stack.state!.tokenId;
-        stack.emulator.injectFault({ method: "POST", path: /\/api_tokens$/, fault: { kind: "status", status: 422 } });
-        const failed = await stack.up({ resources: PERMISSIONS, expiresInDays: 30 });
-        expect(failed.ok).toBe(false);
-        const successor = live(first)!.reset_to!;
-        expect(stack.state).toMatchObject({ tokenId: successor, previousTokens: [{ tokenId: first, retiredBy: "expiry" }] });
-        expect(stack.emulator.isTokenValueLive(stack.state!.token)).toBe(true);
     });
 });

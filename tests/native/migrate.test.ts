@@ -112,7 +112,8 @@ describe("mailtrap-migrate-state: dynamic ApiToken to native mailtrap:index:ApiT
                 nextRotationAt: null,
                 issuedExpiresAt: null,
                 previousTokens: [],
-                stateVersion: 4,
+                issuedResources: [],
+                stateVersion: 5,
             },
             parent: STACK_URN,
             provider: `${NATIVE_PROVIDER}::${NEW_ID}`,
@@ -212,7 +213,8 @@ describe("mailtrap-migrate-state: dynamic ApiToken to native mailtrap:index:ApiT
             previousTokenRetiredBy: "expiry",
             issuedExpiresAt: null,
             previousTokens: [],
-            stateVersion: 4,
+            issuedResources: [],
+            stateVersion: 5,
         });
     });
 

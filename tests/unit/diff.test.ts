@@ -149,6 +149,27 @@ describe("diffApiToken", () => {
             expect(diff.changes).toBe(false);
         });
 
+        test.each([
+            ["inbox", "sandbox"],
+            ["sending_domain", "domain"],
+        ])("does not count resourceType %s respelled %s (the API's rename) as a change", (older, today) => {
+            const diff = diffApiToken(
+                olds({ resources: [{ resourceType: older as "inbox", resourceId: 7, accessLevel: "viewer" }] }),
+                news({ resources: [{ resourceType: today, resourceId: 7, accessLevel: "viewer" }] }),
+                NOW,
+            );
+            expect(diff.changes).toBe(false);
+        });
+
+        it("counts a sandbox of another id as a change", () => {
+            const diff = diffApiToken(
+                olds({ resources: [{ resourceType: "inbox", resourceId: 7, accessLevel: "viewer" }] }),
+                news({ resources: [{ resourceType: "sandbox", resourceId: 8, accessLevel: "viewer" }] }),
+                NOW,
+            );
+            expect(diff.replaces).toEqual(["resources"]);
+        });
+
         it("treats an omitted resources as equal to []", () => {
             const diff = diffApiToken(olds({ resources: [] }), news({ resources: undefined }), NOW);
             expect(diff.changes).toBe(false);

@@ -35,6 +35,7 @@ const ISSUED: ApiTokenState = {
     issuedAt: "2031-03-01T09:00:00.000Z",
     valueExpiresAt: null,
     issuedExpiresAt: null,
+    issuedResources: [{ resourceType: "project", resourceId: 42, accessLevel: "viewer" }],
     previousTokens: [{ tokenId: 1002, expiresAt: "2031-03-01T21:00:00.000Z", retiredBy: "delete" }],
     previousTokenId: 1002,
     previousTokenExpiresAt: "2031-03-01T21:00:00.000Z",
@@ -42,7 +43,7 @@ const ISSUED: ApiTokenState = {
     rotationCount: 1,
     nextRotationAt: null,
     rotationHistory: [{ tokenId: 1005, last4Digits: "1005", issuedAt: "2031-03-01T09:00:00.000Z", cause: "trigger" }],
-    stateVersion: 4,
+    stateVersion: 5,
 };
 
 /** The olds of the update: the state before the step (token 1002), as the engine sends it. */

@@ -12,12 +12,12 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
-// A Mailtrap API token managed as code. The full value is the secret output `token`. Rotation (a `rotate` change, or `rotateAfterDays` elapsing) resets the token in an update: `tokenId` and `token` change, and the previous token keeps working for its grace period. Import with the id `<accountId>/<tokenId>`; an imported token's value stays empty until its first rotation.
+// A Mailtrap API token managed as code. The full value is the secret output `token`. Rotation (a `rotate` change, or `rotateAfterDays` elapsing) resets the token in an update: `tokenId` and `token` change, and the previous token keeps working for its grace period. Import with the id `<accountId>/<tokenId>`, or `<tokenId>` (the configured account, else the API token's own); an imported token's value stays empty until its first rotation.
 type ApiToken struct {
 	pulumi.CustomResourceState
 
-	// Mailtrap account id; defaults to `mailtrap:accountId` (or `MAILTRAP_ACCOUNT_ID`). Changing it replaces the token.
-	AccountId pulumi.IntOutput `pulumi:"accountId"`
+	// Mailtrap account id; defaults to `mailtrap:accountId` (or `MAILTRAP_ACCOUNT_ID`); with none anywhere, the API's routes without an account serve the token (the API token's own account). An existing resource keeps the account its state records when the configuration drops it; a different account id replaces the token.
+	AccountId pulumi.IntPtrOutput `pulumi:"accountId"`
 	// Adopt this existing token at create (one GET) instead of creating one; read only at create.
 	AdoptTokenId pulumi.IntPtrOutput `pulumi:"adoptTokenId"`
 	// Who created the token.
@@ -30,6 +30,8 @@ type ApiToken struct {
 	IssuedAt pulumi.StringOutput `pulumi:"issuedAt"`
 	// The live token's expiry as the API reported it when the token was issued (null: never); a live expiry that moved away from it means the token was reset outside Pulumi.
 	IssuedExpiresAt pulumi.StringPtrOutput `pulumi:"issuedExpiresAt"`
+	// The live token's permissions as the API answered when it was issued (created, reset, or first read when adopted or imported). An answer that only reorders them, respells a kind (`inbox`/`sandbox`) or types an id differently is no change; any other change (permissions edited outside Pulumi) is drift: refresh shows it and the next `pulumi up` replaces the token.
+	IssuedResources AnsweredPermissionArrayOutput `pulumi:"issuedResources"`
 	// The last four characters of the value.
 	Last4Digits pulumi.StringOutput `pulumi:"last4Digits"`
 	// Display name, 1 to 255 characters, not only spaces. Changing it replaces the token.
@@ -45,7 +47,7 @@ type ApiToken struct {
 	// Every token a renewal replaced that is still valid, oldest first: each stays until its grace ends, however many renewals follow; destroy deletes those still valid.
 	PreviousTokens PreviousTokenArrayOutput `pulumi:"previousTokens"`
 	// Permissions of the token; none when omitted. Changing them replaces the token.
-	Resources ApiTokenPermissionArrayOutput `pulumi:"resources"`
+	Resources AnsweredPermissionArrayOutput `pulumi:"resources"`
 	// Rotation trigger: any change of value (set, changed or removed) rotates the token in an update.
 	Rotate pulumi.AnyOutput `pulumi:"rotate"`
 	// Rotate the token once its current value is older than this many days (checked at each preview and update).
@@ -119,7 +121,7 @@ func ApiTokenExists(ctx *pulumi.Context,
 }
 
 type apiTokenArgs struct {
-	// Mailtrap account id; defaults to `mailtrap:accountId` (or `MAILTRAP_ACCOUNT_ID`). Changing it replaces the token.
+	// Mailtrap account id; defaults to `mailtrap:accountId` (or `MAILTRAP_ACCOUNT_ID`); with none anywhere, the API's routes without an account serve the token (the API token's own account). An existing resource keeps the account its state records when the configuration drops it; a different account id replaces the token.
 	AccountId *int `pulumi:"accountId"`
 	// Adopt this existing token at create (one GET) instead of creating one; read only at create.
 	AdoptTokenId *int `pulumi:"adoptTokenId"`
@@ -139,7 +141,7 @@ type apiTokenArgs struct {
 
 // The set of arguments for constructing a ApiToken resource.
 type ApiTokenArgs struct {
-	// Mailtrap account id; defaults to `mailtrap:accountId` (or `MAILTRAP_ACCOUNT_ID`). Changing it replaces the token.
+	// Mailtrap account id; defaults to `mailtrap:accountId` (or `MAILTRAP_ACCOUNT_ID`); with none anywhere, the API's routes without an account serve the token (the API token's own account). An existing resource keeps the account its state records when the configuration drops it; a different account id replaces the token.
 	AccountId pulumi.IntPtrInput
 	// Adopt this existing token at create (one GET) instead of creating one; read only at create.
 	AdoptTokenId pulumi.IntPtrInput
@@ -244,9 +246,9 @@ func (o ApiTokenOutput) ToApiTokenOutputWithContext(ctx context.Context) ApiToke
 	return o
 }
 
-// Mailtrap account id; defaults to `mailtrap:accountId` (or `MAILTRAP_ACCOUNT_ID`). Changing it replaces the token.
-func (o ApiTokenOutput) AccountId() pulumi.IntOutput {
-	return o.ApplyT(func(v *ApiToken) pulumi.IntOutput { return v.AccountId }).(pulumi.IntOutput)
+// Mailtrap account id; defaults to `mailtrap:accountId` (or `MAILTRAP_ACCOUNT_ID`); with none anywhere, the API's routes without an account serve the token (the API token's own account). An existing resource keeps the account its state records when the configuration drops it; a different account id replaces the token.
+func (o ApiTokenOutput) AccountId() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v *ApiToken) pulumi.IntPtrOutput { return v.AccountId }).(pulumi.IntPtrOutput)
 }
 
 // Adopt this existing token at create (one GET) instead of creating one; read only at create.
@@ -277,6 +279,11 @@ func (o ApiTokenOutput) IssuedAt() pulumi.StringOutput {
 // The live token's expiry as the API reported it when the token was issued (null: never); a live expiry that moved away from it means the token was reset outside Pulumi.
 func (o ApiTokenOutput) IssuedExpiresAt() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *ApiToken) pulumi.StringPtrOutput { return v.IssuedExpiresAt }).(pulumi.StringPtrOutput)
+}
+
+// The live token's permissions as the API answered when it was issued (created, reset, or first read when adopted or imported). An answer that only reorders them, respells a kind (`inbox`/`sandbox`) or types an id differently is no change; any other change (permissions edited outside Pulumi) is drift: refresh shows it and the next `pulumi up` replaces the token.
+func (o ApiTokenOutput) IssuedResources() AnsweredPermissionArrayOutput {
+	return o.ApplyT(func(v *ApiToken) AnsweredPermissionArrayOutput { return v.IssuedResources }).(AnsweredPermissionArrayOutput)
 }
 
 // The last four characters of the value.
@@ -315,8 +322,8 @@ func (o ApiTokenOutput) PreviousTokens() PreviousTokenArrayOutput {
 }
 
 // Permissions of the token; none when omitted. Changing them replaces the token.
-func (o ApiTokenOutput) Resources() ApiTokenPermissionArrayOutput {
-	return o.ApplyT(func(v *ApiToken) ApiTokenPermissionArrayOutput { return v.Resources }).(ApiTokenPermissionArrayOutput)
+func (o ApiTokenOutput) Resources() AnsweredPermissionArrayOutput {
+	return o.ApplyT(func(v *ApiToken) AnsweredPermissionArrayOutput { return v.Resources }).(AnsweredPermissionArrayOutput)
 }
 
 // Rotation trigger: any change of value (set, changed or removed) rotates the token in an update.

@@ -23,7 +23,7 @@ func GetApiTokens(ctx *pulumi.Context, args *GetApiTokensArgs, opts ...pulumi.In
 }
 
 type GetApiTokensArgs struct {
-	// The account to list; defaults to the provider's `accountId`.
+	// The account to list; defaults to the provider's `accountId`, else the API token's own account.
 	AccountId *int `pulumi:"accountId"`
 	// The credential; defaults to the provider's `apiToken`.
 	ApiToken *string `pulumi:"apiToken"`
@@ -42,7 +42,7 @@ func GetApiTokensOutput(ctx *pulumi.Context, args GetApiTokensOutputArgs, opts .
 }
 
 type GetApiTokensOutputArgs struct {
-	// The account to list; defaults to the provider's `accountId`.
+	// The account to list; defaults to the provider's `accountId`, else the API token's own account.
 	AccountId pulumi.IntPtrInput `pulumi:"accountId"`
 	// The credential; defaults to the provider's `apiToken`.
 	ApiToken pulumi.StringPtrInput `pulumi:"apiToken"`

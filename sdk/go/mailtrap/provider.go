@@ -36,7 +36,7 @@ func NewProvider(ctx *pulumi.Context,
 }
 
 type providerArgs struct {
-	// The account of tokens that name none; falls back to `MAILTRAP_ACCOUNT_ID`.
+	// The account of tokens that name none; falls back to `MAILTRAP_ACCOUNT_ID`. Optional: without one, the API's routes without an account serve the API token's own account.
 	AccountId *int `pulumi:"accountId"`
 	// The Mailtrap API token the provider acts with; falls back to `MAILTRAP_API_TOKEN`.
 	ApiToken *string `pulumi:"apiToken"`
@@ -54,7 +54,7 @@ type providerArgs struct {
 
 // The set of arguments for constructing a Provider resource.
 type ProviderArgs struct {
-	// The account of tokens that name none; falls back to `MAILTRAP_ACCOUNT_ID`.
+	// The account of tokens that name none; falls back to `MAILTRAP_ACCOUNT_ID`. Optional: without one, the API's routes without an account serve the API token's own account.
 	AccountId pulumi.IntPtrInput
 	// The Mailtrap API token the provider acts with; falls back to `MAILTRAP_API_TOKEN`.
 	ApiToken pulumi.StringPtrInput

@@ -279,9 +279,13 @@ const (
 	ResourceTypeAccount = ResourceType("account")
 	// A project of Email Testing.
 	ResourceTypeProject = ResourceType("project")
-	// An inbox of Email Testing.
+	// A sandbox (inbox) of Email Testing; the same kind as `inbox`, its name since 2026-05-15.
+	ResourceTypeSandbox = ResourceType("sandbox")
+	// A sandbox (inbox) of Email Testing: the older name of `sandbox`, the same kind.
 	ResourceTypeInbox = ResourceType("inbox")
-	// A sending domain of Email Sending.
+	// A sending domain of Email Sending; the same kind as `sending_domain`, its name since 2026-05-15.
+	ResourceTypeDomain = ResourceType("domain")
+	// A sending domain of Email Sending: the older name of `domain`, the same kind.
 	ResourceTypeSendingDomain = ResourceType("sending_domain")
 )
 
@@ -409,7 +413,9 @@ func (o ResourceTypePtrOutput) ToStringPtrOutputWithContext(ctx context.Context)
 //
 //	ResourceTypeAccount
 //	ResourceTypeProject
+//	ResourceTypeSandbox
 //	ResourceTypeInbox
+//	ResourceTypeDomain
 //	ResourceTypeSendingDomain
 type ResourceTypeInput interface {
 	pulumi.Input

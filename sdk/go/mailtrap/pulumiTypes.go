@@ -13,6 +13,66 @@ import (
 
 var _ = internal.GetEnvOrDefault
 
+// One permission of an API token as the API answered it: a kind or access level the provider does not know is kept as answered.
+type AnsweredPermission struct {
+	// `viewer` or `admin`; a level without a name as the number the API gave (for example 50).
+	AccessLevel interface{} `pulumi:"accessLevel"`
+	// The id of that object (the account id for `account`).
+	ResourceId interface{} `pulumi:"resourceId"`
+	// The kind of Mailtrap object as answered: `account`, `project`, `sandbox` (`inbox`), `domain` (`sending_domain`), or a kind added later.
+	ResourceType string `pulumi:"resourceType"`
+}
+
+// One permission of an API token as the API answered it: a kind or access level the provider does not know is kept as answered.
+type AnsweredPermissionOutput struct{ *pulumi.OutputState }
+
+func (AnsweredPermissionOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*AnsweredPermission)(nil)).Elem()
+}
+
+func (o AnsweredPermissionOutput) ToAnsweredPermissionOutput() AnsweredPermissionOutput {
+	return o
+}
+
+func (o AnsweredPermissionOutput) ToAnsweredPermissionOutputWithContext(ctx context.Context) AnsweredPermissionOutput {
+	return o
+}
+
+// `viewer` or `admin`; a level without a name as the number the API gave (for example 50).
+func (o AnsweredPermissionOutput) AccessLevel() pulumi.AnyOutput {
+	return o.ApplyT(func(v AnsweredPermission) interface{} { return v.AccessLevel }).(pulumi.AnyOutput)
+}
+
+// The id of that object (the account id for `account`).
+func (o AnsweredPermissionOutput) ResourceId() pulumi.AnyOutput {
+	return o.ApplyT(func(v AnsweredPermission) interface{} { return v.ResourceId }).(pulumi.AnyOutput)
+}
+
+// The kind of Mailtrap object as answered: `account`, `project`, `sandbox` (`inbox`), `domain` (`sending_domain`), or a kind added later.
+func (o AnsweredPermissionOutput) ResourceType() pulumi.StringOutput {
+	return o.ApplyT(func(v AnsweredPermission) string { return v.ResourceType }).(pulumi.StringOutput)
+}
+
+type AnsweredPermissionArrayOutput struct{ *pulumi.OutputState }
+
+func (AnsweredPermissionArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]AnsweredPermission)(nil)).Elem()
+}
+
+func (o AnsweredPermissionArrayOutput) ToAnsweredPermissionArrayOutput() AnsweredPermissionArrayOutput {
+	return o
+}
+
+func (o AnsweredPermissionArrayOutput) ToAnsweredPermissionArrayOutputWithContext(ctx context.Context) AnsweredPermissionArrayOutput {
+	return o
+}
+
+func (o AnsweredPermissionArrayOutput) Index(i pulumi.IntInput) AnsweredPermissionOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) AnsweredPermission {
+		return vs[0].([]AnsweredPermission)[vs[1].(int)]
+	}).(AnsweredPermissionOutput)
+}
+
 // A token as the API describes it: everything but the value, which is shown only once.
 type ApiTokenInfo struct {
 	// Who created the token.
@@ -25,8 +85,8 @@ type ApiTokenInfo struct {
 	Last4Digits string `pulumi:"last4Digits"`
 	// The token's display name.
 	Name string `pulumi:"name"`
-	// The token's permissions.
-	Resources []ApiTokenPermission `pulumi:"resources"`
+	// The token's permissions, as answered.
+	Resources []AnsweredPermission `pulumi:"resources"`
 }
 
 // A token as the API describes it: everything but the value, which is shown only once.
@@ -69,9 +129,9 @@ func (o ApiTokenInfoOutput) Name() pulumi.StringOutput {
 	return o.ApplyT(func(v ApiTokenInfo) string { return v.Name }).(pulumi.StringOutput)
 }
 
-// The token's permissions.
-func (o ApiTokenInfoOutput) Resources() ApiTokenPermissionArrayOutput {
-	return o.ApplyT(func(v ApiTokenInfo) []ApiTokenPermission { return v.Resources }).(ApiTokenPermissionArrayOutput)
+// The token's permissions, as answered.
+func (o ApiTokenInfoOutput) Resources() AnsweredPermissionArrayOutput {
+	return o.ApplyT(func(v ApiTokenInfo) []AnsweredPermission { return v.Resources }).(AnsweredPermissionArrayOutput)
 }
 
 type ApiTokenInfoArrayOutput struct{ *pulumi.OutputState }
@@ -100,7 +160,7 @@ type ApiTokenPermission struct {
 	AccessLevel AccessLevel `pulumi:"accessLevel"`
 	// The id of that object (the account id for `account`).
 	ResourceId interface{} `pulumi:"resourceId"`
-	// The kind of Mailtrap object: `account`, `project`, `inbox` or `sending_domain`.
+	// The kind of Mailtrap object: `account`, `project`, `sandbox` (or its older name `inbox`) or `domain` (or its older name `sending_domain`); sent as declared, compared as one kind.
 	ResourceType ResourceType `pulumi:"resourceType"`
 }
 
@@ -121,7 +181,7 @@ type ApiTokenPermissionArgs struct {
 	AccessLevel AccessLevelInput `pulumi:"accessLevel"`
 	// The id of that object (the account id for `account`).
 	ResourceId pulumi.Input `pulumi:"resourceId"`
-	// The kind of Mailtrap object: `account`, `project`, `inbox` or `sending_domain`.
+	// The kind of Mailtrap object: `account`, `project`, `sandbox` (or its older name `inbox`) or `domain` (or its older name `sending_domain`); sent as declared, compared as one kind.
 	ResourceType ResourceTypeInput `pulumi:"resourceType"`
 }
 
@@ -187,7 +247,7 @@ func (o ApiTokenPermissionOutput) ResourceId() pulumi.AnyOutput {
 	return o.ApplyT(func(v ApiTokenPermission) interface{} { return v.ResourceId }).(pulumi.AnyOutput)
 }
 
-// The kind of Mailtrap object: `account`, `project`, `inbox` or `sending_domain`.
+// The kind of Mailtrap object: `account`, `project`, `sandbox` (or its older name `inbox`) or `domain` (or its older name `sending_domain`); sent as declared, compared as one kind.
 func (o ApiTokenPermissionOutput) ResourceType() ResourceTypeOutput {
 	return o.ApplyT(func(v ApiTokenPermission) ResourceType { return v.ResourceType }).(ResourceTypeOutput)
 }
@@ -342,6 +402,8 @@ func (o RotationRecordArrayOutput) Index(i pulumi.IntInput) RotationRecordOutput
 func init() {
 	pulumi.RegisterInputType(reflect.TypeOf((*ApiTokenPermissionInput)(nil)).Elem(), ApiTokenPermissionArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*ApiTokenPermissionArrayInput)(nil)).Elem(), ApiTokenPermissionArray{})
+	pulumi.RegisterOutputType(AnsweredPermissionOutput{})
+	pulumi.RegisterOutputType(AnsweredPermissionArrayOutput{})
 	pulumi.RegisterOutputType(ApiTokenInfoOutput{})
 	pulumi.RegisterOutputType(ApiTokenInfoArrayOutput{})
 	pulumi.RegisterOutputType(ApiTokenPermissionOutput{})

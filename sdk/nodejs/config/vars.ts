@@ -8,7 +8,7 @@ declare var exports: any;
 const __config = new pulumi.Config("mailtrap");
 
 /**
- * The account of tokens that name none; falls back to `MAILTRAP_ACCOUNT_ID`.
+ * The account of tokens that name none; falls back to `MAILTRAP_ACCOUNT_ID`. Optional: without one, the API's routes without an account serve the API token's own account.
  */
 export declare const accountId: number | undefined;
 Object.defineProperty(exports, "accountId", {

@@ -19,7 +19,7 @@ export interface ApiTokenPermissionArgs {
      */
     resourceId: pulumi.Input<number | string>;
     /**
-     * The kind of Mailtrap object: `account`, `project`, `inbox` or `sending_domain`.
+     * The kind of Mailtrap object: `account`, `project`, `sandbox` (or its older name `inbox`) or `domain` (or its older name `sending_domain`); sent as declared, compared as one kind.
      */
     resourceType: pulumi.Input<enums.ResourceType>;
 }

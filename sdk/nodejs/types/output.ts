@@ -7,6 +7,24 @@ import * as outputs from "../types/output";
 import * as enums from "../types/enums";
 
 /**
+ * One permission of an API token as the API answered it: a kind or access level the provider does not know is kept as answered.
+ */
+export interface AnsweredPermission {
+    /**
+     * `viewer` or `admin`; a level without a name as the number the API gave (for example 50).
+     */
+    accessLevel: string | number;
+    /**
+     * The id of that object (the account id for `account`).
+     */
+    resourceId: number | string;
+    /**
+     * The kind of Mailtrap object as answered: `account`, `project`, `sandbox` (`inbox`), `domain` (`sending_domain`), or a kind added later.
+     */
+    resourceType: string;
+}
+
+/**
  * A token as the API describes it: everything but the value, which is shown only once.
  */
 export interface ApiTokenInfo {
@@ -31,27 +49,9 @@ export interface ApiTokenInfo {
      */
     name: string;
     /**
-     * The token's permissions.
+     * The token's permissions, as answered.
      */
-    resources: outputs.ApiTokenPermission[];
-}
-
-/**
- * One permission of an API token.
- */
-export interface ApiTokenPermission {
-    /**
-     * `viewer` (read) or `admin` (manage).
-     */
-    accessLevel: enums.AccessLevel;
-    /**
-     * The id of that object (the account id for `account`).
-     */
-    resourceId: number | string;
-    /**
-     * The kind of Mailtrap object: `account`, `project`, `inbox` or `sending_domain`.
-     */
-    resourceType: enums.ResourceType;
+    resources: outputs.AnsweredPermission[];
 }
 
 /**

@@ -57,13 +57,21 @@ class ResourceType(_builtins.str, Enum):
     """
     A project of Email Testing.
     """
+    SANDBOX = "sandbox"
+    """
+    A sandbox (inbox) of Email Testing; the same kind as `inbox`, its name since 2026-05-15.
+    """
     INBOX = "inbox"
     """
-    An inbox of Email Testing.
+    A sandbox (inbox) of Email Testing: the older name of `sandbox`, the same kind.
+    """
+    DOMAIN = "domain"
+    """
+    A sending domain of Email Sending; the same kind as `sending_domain`, its name since 2026-05-15.
     """
     SENDING_DOMAIN = "sending_domain"
     """
-    A sending domain of Email Sending.
+    A sending domain of Email Sending: the older name of `domain`, the same kind.
     """
 
 

@@ -34,7 +34,7 @@ class ApiTokenPermissionArgsDict(TypedDict):
     """
     resource_type: pulumi.Input['ResourceType']
     """
-    The kind of Mailtrap object: `account`, `project`, `inbox` or `sending_domain`.
+    The kind of Mailtrap object: `account`, `project`, `sandbox` (or its older name `inbox`) or `domain` (or its older name `sending_domain`); sent as declared, compared as one kind.
     """
 
 @pulumi.input_type
@@ -48,7 +48,7 @@ class ApiTokenPermissionArgs:
 
         :param pulumi.Input['AccessLevel'] access_level: `viewer` (read) or `admin` (manage).
         :param pulumi.Input[Union[_builtins.int, _builtins.str]] resource_id: The id of that object (the account id for `account`).
-        :param pulumi.Input['ResourceType'] resource_type: The kind of Mailtrap object: `account`, `project`, `inbox` or `sending_domain`.
+        :param pulumi.Input['ResourceType'] resource_type: The kind of Mailtrap object: `account`, `project`, `sandbox` (or its older name `inbox`) or `domain` (or its older name `sending_domain`); sent as declared, compared as one kind.
         """
         pulumi.set(__self__, "access_level", access_level)
         pulumi.set(__self__, "resource_id", resource_id)
@@ -82,7 +82,7 @@ class ApiTokenPermissionArgs:
     @pulumi.getter(name="resourceType")
     def resource_type(self) -> pulumi.Input['ResourceType']:
         """
-        The kind of Mailtrap object: `account`, `project`, `inbox` or `sending_domain`.
+        The kind of Mailtrap object: `account`, `project`, `sandbox` (or its older name `inbox`) or `domain` (or its older name `sending_domain`); sent as declared, compared as one kind.
         """
         return pulumi.get(self, "resource_type")
 

@@ -34,7 +34,7 @@ class ApiTokenArgs:
         The set of arguments for constructing a ApiToken resource.
 
         :param pulumi.Input[_builtins.str] name: Display name, 1 to 255 characters, not only spaces. Changing it replaces the token.
-        :param pulumi.Input[_builtins.int] account_id: Mailtrap account id; defaults to `mailtrap:accountId` (or `MAILTRAP_ACCOUNT_ID`). Changing it replaces the token.
+        :param pulumi.Input[_builtins.int] account_id: Mailtrap account id; defaults to `mailtrap:accountId` (or `MAILTRAP_ACCOUNT_ID`); with none anywhere, the API's routes without an account serve the token (the API token's own account). An existing resource keeps the account its state records when the configuration drops it; a different account id replaces the token.
         :param pulumi.Input[_builtins.int] adopt_token_id: Adopt this existing token at create (one GET) instead of creating one; read only at create.
         :param pulumi.Input[_builtins.str] expires_at: When the token stops working: an ISO 8601 date-time in the future, at most 5 years ahead. Omitted means never. Changing it replaces the token. A token with an expiry cannot be reset, so a rotation issues a new token with the same expiry, in an update, and keeps the old one for the grace period.
         :param pulumi.Input[_builtins.int] expires_in_days: Rolling expiry: every token the resource issues expires this many days (1 to 1,826) after it was issued, and is renewed before then, at the first `pulumi up` once it is older than `rotateAfterDays` (default: expiresInDays less a sixth of it, at least a day). Not with `expiresAt`. A change applies at the next renewal.
@@ -74,7 +74,7 @@ class ApiTokenArgs:
     @pulumi.getter(name="accountId")
     def account_id(self) -> pulumi.Input[Optional[_builtins.int]]:
         """
-        Mailtrap account id; defaults to `mailtrap:accountId` (or `MAILTRAP_ACCOUNT_ID`). Changing it replaces the token.
+        Mailtrap account id; defaults to `mailtrap:accountId` (or `MAILTRAP_ACCOUNT_ID`); with none anywhere, the API's routes without an account serve the token (the API token's own account). An existing resource keeps the account its state records when the configuration drops it; a different account id replaces the token.
         """
         return pulumi.get(self, "account_id")
 
@@ -166,21 +166,21 @@ class ApiToken(pulumi.CustomResource):
                  expires_at: pulumi.Input[Optional[_builtins.str]] = None,
                  expires_in_days: pulumi.Input[Optional[_builtins.int]] = None,
                  name: pulumi.Input[Optional[_builtins.str]] = None,
-                 resources: pulumi.Input[Optional[Sequence[pulumi.Input[Union['ApiTokenPermissionArgs', 'ApiTokenPermissionArgsDict', 'outputs.ApiTokenPermission']]]]] = None,
+                 resources: pulumi.Input[Optional[Sequence[pulumi.Input[Union['ApiTokenPermissionArgs', 'ApiTokenPermissionArgsDict']]]]] = None,
                  rotate: pulumi.Input[Optional[Union[_builtins.str, _builtins.float]]] = None,
                  rotate_after_days: pulumi.Input[Optional[_builtins.int]] = None,
                  __props__=None):
         """
-        A Mailtrap API token managed as code. The full value is the secret output `token`. Rotation (a `rotate` change, or `rotateAfterDays` elapsing) resets the token in an update: `tokenId` and `token` change, and the previous token keeps working for its grace period. Import with the id `<accountId>/<tokenId>`; an imported token's value stays empty until its first rotation.
+        A Mailtrap API token managed as code. The full value is the secret output `token`. Rotation (a `rotate` change, or `rotateAfterDays` elapsing) resets the token in an update: `tokenId` and `token` change, and the previous token keeps working for its grace period. Import with the id `<accountId>/<tokenId>`, or `<tokenId>` (the configured account, else the API token's own); an imported token's value stays empty until its first rotation.
 
         :param str resource_name: The name of the resource.
         :param pulumi.ResourceOptions opts: Options for the resource.
-        :param pulumi.Input[_builtins.int] account_id: Mailtrap account id; defaults to `mailtrap:accountId` (or `MAILTRAP_ACCOUNT_ID`). Changing it replaces the token.
+        :param pulumi.Input[_builtins.int] account_id: Mailtrap account id; defaults to `mailtrap:accountId` (or `MAILTRAP_ACCOUNT_ID`); with none anywhere, the API's routes without an account serve the token (the API token's own account). An existing resource keeps the account its state records when the configuration drops it; a different account id replaces the token.
         :param pulumi.Input[_builtins.int] adopt_token_id: Adopt this existing token at create (one GET) instead of creating one; read only at create.
         :param pulumi.Input[_builtins.str] expires_at: When the token stops working: an ISO 8601 date-time in the future, at most 5 years ahead. Omitted means never. Changing it replaces the token. A token with an expiry cannot be reset, so a rotation issues a new token with the same expiry, in an update, and keeps the old one for the grace period.
         :param pulumi.Input[_builtins.int] expires_in_days: Rolling expiry: every token the resource issues expires this many days (1 to 1,826) after it was issued, and is renewed before then, at the first `pulumi up` once it is older than `rotateAfterDays` (default: expiresInDays less a sixth of it, at least a day). Not with `expiresAt`. A change applies at the next renewal.
         :param pulumi.Input[_builtins.str] name: Display name, 1 to 255 characters, not only spaces. Changing it replaces the token.
-        :param pulumi.Input[Sequence[pulumi.Input[Union['ApiTokenPermissionArgs', 'ApiTokenPermissionArgsDict', 'outputs.ApiTokenPermission']]]] resources: Permissions of the token; none when omitted. Changing them replaces the token.
+        :param pulumi.Input[Sequence[pulumi.Input[Union['ApiTokenPermissionArgs', 'ApiTokenPermissionArgsDict']]]] resources: Permissions of the token; none when omitted. Changing them replaces the token.
         :param pulumi.Input[Union[_builtins.str, _builtins.float]] rotate: Rotation trigger: any change of value (set, changed or removed) rotates the token in an update.
         :param pulumi.Input[_builtins.int] rotate_after_days: Rotate the token once its current value is older than this many days (checked at each preview and update).
         """
@@ -191,7 +191,7 @@ class ApiToken(pulumi.CustomResource):
                  args: ApiTokenArgs,
                  opts: Optional[pulumi.ResourceOptions] = None):
         """
-        A Mailtrap API token managed as code. The full value is the secret output `token`. Rotation (a `rotate` change, or `rotateAfterDays` elapsing) resets the token in an update: `tokenId` and `token` change, and the previous token keeps working for its grace period. Import with the id `<accountId>/<tokenId>`; an imported token's value stays empty until its first rotation.
+        A Mailtrap API token managed as code. The full value is the secret output `token`. Rotation (a `rotate` change, or `rotateAfterDays` elapsing) resets the token in an update: `tokenId` and `token` change, and the previous token keeps working for its grace period. Import with the id `<accountId>/<tokenId>`, or `<tokenId>` (the configured account, else the API token's own); an imported token's value stays empty until its first rotation.
 
         :param str resource_name: The name of the resource.
         :param ApiTokenArgs args: The arguments to use to populate this resource's properties.
@@ -213,7 +213,7 @@ class ApiToken(pulumi.CustomResource):
                  expires_at: pulumi.Input[Optional[_builtins.str]] = None,
                  expires_in_days: pulumi.Input[Optional[_builtins.int]] = None,
                  name: pulumi.Input[Optional[_builtins.str]] = None,
-                 resources: pulumi.Input[Optional[Sequence[pulumi.Input[Union['ApiTokenPermissionArgs', 'ApiTokenPermissionArgsDict', 'outputs.ApiTokenPermission']]]]] = None,
+                 resources: pulumi.Input[Optional[Sequence[pulumi.Input[Union['ApiTokenPermissionArgs', 'ApiTokenPermissionArgsDict']]]]] = None,
                  rotate: pulumi.Input[Optional[Union[_builtins.str, _builtins.float]]] = None,
                  rotate_after_days: pulumi.Input[Optional[_builtins.int]] = None,
                  __props__=None):
@@ -238,6 +238,7 @@ class ApiToken(pulumi.CustomResource):
             __props__.__dict__["created_by"] = None
             __props__.__dict__["issued_at"] = None
             __props__.__dict__["issued_expires_at"] = None
+            __props__.__dict__["issued_resources"] = None
             __props__.__dict__["last4_digits"] = None
             __props__.__dict__["next_rotation_at"] = None
             __props__.__dict__["previous_token_expires_at"] = None
@@ -282,6 +283,7 @@ class ApiToken(pulumi.CustomResource):
         __props__.__dict__["expires_in_days"] = None
         __props__.__dict__["issued_at"] = None
         __props__.__dict__["issued_expires_at"] = None
+        __props__.__dict__["issued_resources"] = None
         __props__.__dict__["last4_digits"] = None
         __props__.__dict__["name"] = None
         __props__.__dict__["next_rotation_at"] = None
@@ -309,9 +311,9 @@ class ApiToken(pulumi.CustomResource):
 
     @_builtins.property
     @pulumi.getter(name="accountId")
-    def account_id(self) -> pulumi.Output[_builtins.int]:
+    def account_id(self) -> pulumi.Output[Optional[_builtins.int]]:
         """
-        Mailtrap account id; defaults to `mailtrap:accountId` (or `MAILTRAP_ACCOUNT_ID`). Changing it replaces the token.
+        Mailtrap account id; defaults to `mailtrap:accountId` (or `MAILTRAP_ACCOUNT_ID`); with none anywhere, the API's routes without an account serve the token (the API token's own account). An existing resource keeps the account its state records when the configuration drops it; a different account id replaces the token.
         """
         return pulumi.get(self, "account_id")
 
@@ -362,6 +364,14 @@ class ApiToken(pulumi.CustomResource):
         The live token's expiry as the API reported it when the token was issued (null: never); a live expiry that moved away from it means the token was reset outside Pulumi.
         """
         return pulumi.get(self, "issued_expires_at")
+
+    @_builtins.property
+    @pulumi.getter(name="issuedResources")
+    def issued_resources(self) -> pulumi.Output[Optional[Sequence['outputs.AnsweredPermission']]]:
+        """
+        The live token's permissions as the API answered when it was issued (created, reset, or first read when adopted or imported). An answer that only reorders them, respells a kind (`inbox`/`sandbox`) or types an id differently is no change; any other change (permissions edited outside Pulumi) is drift: refresh shows it and the next `pulumi up` replaces the token.
+        """
+        return pulumi.get(self, "issued_resources")
 
     @_builtins.property
     @pulumi.getter(name="last4Digits")
@@ -421,7 +431,7 @@ class ApiToken(pulumi.CustomResource):
 
     @_builtins.property
     @pulumi.getter
-    def resources(self) -> pulumi.Output[Sequence['outputs.ApiTokenPermission']]:
+    def resources(self) -> pulumi.Output[Sequence['outputs.AnsweredPermission']]:
         """
         Permissions of the token; none when omitted. Changing them replaces the token.
         """

@@ -14,7 +14,6 @@ else:
     from typing_extensions import NotRequired, TypedDict, TypeAlias
 from . import _utilities
 from . import outputs
-from ._enums import *
 
 __all__ = [
     'GetApiTokensResult',
@@ -55,7 +54,7 @@ def get_api_tokens(account_id: Optional[_builtins.int] = None,
     """
     Lists the account's API tokens (one GET). Never returns a token value: the API does not show them again.
 
-    :param _builtins.int account_id: The account to list; defaults to the provider's `accountId`.
+    :param _builtins.int account_id: The account to list; defaults to the provider's `accountId`, else the API token's own account.
     :param _builtins.str api_token: The credential; defaults to the provider's `apiToken`.
     :param _builtins.str base_url: The API's base URL; defaults to the provider's `baseUrl`.
     """
@@ -75,7 +74,7 @@ def get_api_tokens_output(account_id: pulumi.Input[Optional[Optional[_builtins.i
     """
     Lists the account's API tokens (one GET). Never returns a token value: the API does not show them again.
 
-    :param _builtins.int account_id: The account to list; defaults to the provider's `accountId`.
+    :param _builtins.int account_id: The account to list; defaults to the provider's `accountId`, else the API token's own account.
     :param _builtins.str api_token: The credential; defaults to the provider's `apiToken`.
     :param _builtins.str base_url: The API's base URL; defaults to the provider's `baseUrl`.
     """

@@ -17,11 +17,77 @@ from . import outputs
 from ._enums import *
 
 __all__ = [
+    'AnsweredPermission',
     'ApiTokenInfo',
-    'ApiTokenPermission',
     'PreviousToken',
     'RotationRecord',
 ]
+
+@pulumi.output_type
+class AnsweredPermission(dict):
+    """
+    One permission of an API token as the API answered it: a kind or access level the provider does not know is kept as answered.
+    """
+    @staticmethod
+    def __key_warning(key: str):
+        suggest = None
+        if key == "accessLevel":
+            suggest = "access_level"
+        elif key == "resourceId":
+            suggest = "resource_id"
+        elif key == "resourceType":
+            suggest = "resource_type"
+
+        if suggest:
+            pulumi.log.warn(f"Key '{key}' not found in AnsweredPermission. Access the value via the '{suggest}' property getter instead.")
+
+    def __getitem__(self, key: str) -> Any:
+        AnsweredPermission.__key_warning(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default = None) -> Any:
+        AnsweredPermission.__key_warning(key)
+        return super().get(key, default)
+
+    def __init__(__self__, *,
+                 access_level: Union[_builtins.str, _builtins.int],
+                 resource_id: Union[_builtins.int, _builtins.str],
+                 resource_type: _builtins.str):
+        """
+        One permission of an API token as the API answered it: a kind or access level the provider does not know is kept as answered.
+
+        :param Union[_builtins.str, _builtins.int] access_level: `viewer` or `admin`; a level without a name as the number the API gave (for example 50).
+        :param Union[_builtins.int, _builtins.str] resource_id: The id of that object (the account id for `account`).
+        :param _builtins.str resource_type: The kind of Mailtrap object as answered: `account`, `project`, `sandbox` (`inbox`), `domain` (`sending_domain`), or a kind added later.
+        """
+        pulumi.set(__self__, "access_level", access_level)
+        pulumi.set(__self__, "resource_id", resource_id)
+        pulumi.set(__self__, "resource_type", resource_type)
+
+    @_builtins.property
+    @pulumi.getter(name="accessLevel")
+    def access_level(self) -> Union[_builtins.str, _builtins.int]:
+        """
+        `viewer` or `admin`; a level without a name as the number the API gave (for example 50).
+        """
+        return pulumi.get(self, "access_level")
+
+    @_builtins.property
+    @pulumi.getter(name="resourceId")
+    def resource_id(self) -> Union[_builtins.int, _builtins.str]:
+        """
+        The id of that object (the account id for `account`).
+        """
+        return pulumi.get(self, "resource_id")
+
+    @_builtins.property
+    @pulumi.getter(name="resourceType")
+    def resource_type(self) -> _builtins.str:
+        """
+        The kind of Mailtrap object as answered: `account`, `project`, `sandbox` (`inbox`), `domain` (`sending_domain`), or a kind added later.
+        """
+        return pulumi.get(self, "resource_type")
+
 
 @pulumi.output_type
 class ApiTokenInfo(dict):
@@ -33,7 +99,7 @@ class ApiTokenInfo(dict):
                  id: _builtins.int,
                  last4_digits: _builtins.str,
                  name: _builtins.str,
-                 resources: Sequence['outputs.ApiTokenPermission'],
+                 resources: Sequence['outputs.AnsweredPermission'],
                  expires_at: Optional[_builtins.str] = None):
         """
         A token as the API describes it: everything but the value, which is shown only once.
@@ -42,7 +108,7 @@ class ApiTokenInfo(dict):
         :param _builtins.int id: The token's id.
         :param _builtins.str last4_digits: The last four characters of the value.
         :param _builtins.str name: The token's display name.
-        :param Sequence['ApiTokenPermission'] resources: The token's permissions.
+        :param Sequence['AnsweredPermission'] resources: The token's permissions, as answered.
         :param _builtins.str expires_at: When the token stops working (ISO 8601), or null when it never expires.
         """
         pulumi.set(__self__, "created_by", created_by)
@@ -87,9 +153,9 @@ class ApiTokenInfo(dict):
 
     @_builtins.property
     @pulumi.getter
-    def resources(self) -> Sequence['outputs.ApiTokenPermission']:
+    def resources(self) -> Sequence['outputs.AnsweredPermission']:
         """
-        The token's permissions.
+        The token's permissions, as answered.
         """
         return pulumi.get(self, "resources")
 
@@ -100,72 +166,6 @@ class ApiTokenInfo(dict):
         When the token stops working (ISO 8601), or null when it never expires.
         """
         return pulumi.get(self, "expires_at")
-
-
-@pulumi.output_type
-class ApiTokenPermission(dict):
-    """
-    One permission of an API token.
-    """
-    @staticmethod
-    def __key_warning(key: str):
-        suggest = None
-        if key == "accessLevel":
-            suggest = "access_level"
-        elif key == "resourceId":
-            suggest = "resource_id"
-        elif key == "resourceType":
-            suggest = "resource_type"
-
-        if suggest:
-            pulumi.log.warn(f"Key '{key}' not found in ApiTokenPermission. Access the value via the '{suggest}' property getter instead.")
-
-    def __getitem__(self, key: str) -> Any:
-        ApiTokenPermission.__key_warning(key)
-        return super().__getitem__(key)
-
-    def get(self, key: str, default = None) -> Any:
-        ApiTokenPermission.__key_warning(key)
-        return super().get(key, default)
-
-    def __init__(__self__, *,
-                 access_level: 'AccessLevel',
-                 resource_id: Union[_builtins.int, _builtins.str],
-                 resource_type: 'ResourceType'):
-        """
-        One permission of an API token.
-
-        :param 'AccessLevel' access_level: `viewer` (read) or `admin` (manage).
-        :param Union[_builtins.int, _builtins.str] resource_id: The id of that object (the account id for `account`).
-        :param 'ResourceType' resource_type: The kind of Mailtrap object: `account`, `project`, `inbox` or `sending_domain`.
-        """
-        pulumi.set(__self__, "access_level", access_level)
-        pulumi.set(__self__, "resource_id", resource_id)
-        pulumi.set(__self__, "resource_type", resource_type)
-
-    @_builtins.property
-    @pulumi.getter(name="accessLevel")
-    def access_level(self) -> 'AccessLevel':
-        """
-        `viewer` (read) or `admin` (manage).
-        """
-        return pulumi.get(self, "access_level")
-
-    @_builtins.property
-    @pulumi.getter(name="resourceId")
-    def resource_id(self) -> Union[_builtins.int, _builtins.str]:
-        """
-        The id of that object (the account id for `account`).
-        """
-        return pulumi.get(self, "resource_id")
-
-    @_builtins.property
-    @pulumi.getter(name="resourceType")
-    def resource_type(self) -> 'ResourceType':
-        """
-        The kind of Mailtrap object: `account`, `project`, `inbox` or `sending_domain`.
-        """
-        return pulumi.get(self, "resource_type")
 
 
 @pulumi.output_type

@@ -29,7 +29,7 @@ class ProviderArgs:
         """
         The set of arguments for constructing a Provider resource.
 
-        :param pulumi.Input[_builtins.int] account_id: The account of tokens that name none; falls back to `MAILTRAP_ACCOUNT_ID`.
+        :param pulumi.Input[_builtins.int] account_id: The account of tokens that name none; falls back to `MAILTRAP_ACCOUNT_ID`. Optional: without one, the API's routes without an account serve the API token's own account.
         :param pulumi.Input[_builtins.str] api_token: The Mailtrap API token the provider acts with; falls back to `MAILTRAP_API_TOKEN`.
         :param pulumi.Input[_builtins.str] base_url: The API's base URL; falls back to `MAILTRAP_BASE_URL`, then https://mailtrap.io. Plain http only for loopback.
         :param pulumi.Input[_builtins.int] max_retries: Retries of a failed request (0 to 20); falls back to `MAILTRAP_MAX_RETRIES`.
@@ -56,7 +56,7 @@ class ProviderArgs:
     @pulumi.getter(name="accountId")
     def account_id(self) -> pulumi.Input[Optional[_builtins.int]]:
         """
-        The account of tokens that name none; falls back to `MAILTRAP_ACCOUNT_ID`.
+        The account of tokens that name none; falls back to `MAILTRAP_ACCOUNT_ID`. Optional: without one, the API's routes without an account serve the API token's own account.
         """
         return pulumi.get(self, "account_id")
 
@@ -156,7 +156,7 @@ class Provider(pulumi.ProviderResource):
 
         :param str resource_name: The name of the resource.
         :param pulumi.ResourceOptions opts: Options for the resource.
-        :param pulumi.Input[_builtins.int] account_id: The account of tokens that name none; falls back to `MAILTRAP_ACCOUNT_ID`.
+        :param pulumi.Input[_builtins.int] account_id: The account of tokens that name none; falls back to `MAILTRAP_ACCOUNT_ID`. Optional: without one, the API's routes without an account serve the API token's own account.
         :param pulumi.Input[_builtins.str] api_token: The Mailtrap API token the provider acts with; falls back to `MAILTRAP_API_TOKEN`.
         :param pulumi.Input[_builtins.str] base_url: The API's base URL; falls back to `MAILTRAP_BASE_URL`, then https://mailtrap.io. Plain http only for loopback.
         :param pulumi.Input[_builtins.int] max_retries: Retries of a failed request (0 to 20); falls back to `MAILTRAP_MAX_RETRIES`.

@@ -289,14 +289,15 @@ export class E2EProject {
 
     /**
      * `pulumi stack init`, then the stack config a user sets: the emulator as `mailtrap:baseUrl`,
-     * its credential as the secret `mailtrap:apiToken`, and `mailtrap:accountId`.
+     * its credential as the secret `mailtrap:apiToken`, and `mailtrap:accountId` (unless `withoutAccount`:
+     * then the API's routes without an account serve the credential's own account).
      */
-    async newStack(name: string, options: { apiToken?: string } = {}): Promise<E2EStack> {
+    async newStack(name: string, options: { apiToken?: string; withoutAccount?: boolean } = {}): Promise<E2EStack> {
         const stack = new E2EStack(this, name);
         await this.workspace.pulumi(this.dir, ["stack", "init", name]);
         await stack.setConfig("mailtrap:baseUrl", this.workspace.baseUrl);
         await stack.setConfig("mailtrap:apiToken", options.apiToken ?? this.workspace.emulator.credential, { secret: true });
-        await stack.setConfig("mailtrap:accountId", String(this.workspace.accountId));
+        if (!options.withoutAccount) await stack.setConfig("mailtrap:accountId", String(this.workspace.accountId));
         return stack;
     }
 }
@@ -328,8 +329,13 @@ export class E2EStack {
      * not declare `protect`), and no code generated (the Node.js host built for this suite has no
      * GenerateProgram).
      */
-    importResource(type: string, name: string, id: string, options: RunOptions = {}): Promise<CommandResult> {
-        return this.run(["import", type, name, id, "--yes", "--skip-preview", "--protect=false", "--generate-code=false"], options);
+    /** `pulumi import`, unprotected unless `protect` (the CLI's default protects what it imports). */
+    importResource(type: string, name: string, id: string, options: RunOptions & { protect?: boolean } = {}): Promise<CommandResult> {
+        const { protect, ...run } = options;
+        return this.run(
+            ["import", type, name, id, "--yes", "--skip-preview", `--protect=${protect === true}`, "--generate-code=false"],
+            run,
+        );
     }
 
     refresh(options: RunOptions = {}): Promise<CommandResult> {

@@ -8,6 +8,7 @@ import { MailtrapEmulator } from "../../../provider/emulator/server";
 import { Engine, RecordedResource } from "../../harness/engine";
 import { PropertyMap, ProviderHost } from "../../harness/providerHost";
 import { startStack, TestStack } from "../../harness/stack";
+import { WITHOUT_ACCOUNT } from "../../harness/apiModel";
 
 export const DAY_MS = 86_400_000;
 export const HOUR_MS = 3_600_000;
@@ -120,7 +121,8 @@ export async function create(programInputs: PropertyMap): Promise<RecordedResour
     return step.resource!;
 }
 
-export const tokensPath = `/api/accounts/${ACCOUNT}/api_tokens`;
+/** The routes the provider uses: the account's, or without an account (MAILTRAP_TEST_ACCOUNT=none). */
+export const tokensPath = WITHOUT_ACCOUNT ? "/api/api_tokens" : `/api/accounts/${ACCOUNT}/api_tokens`;
 export const resetOf = (tokenId: unknown) => ({ method: "POST", path: `${tokensPath}/${String(tokenId)}/reset` });
 
 /** The token ids an emulator holds under the specs' token name, live or expired, in order. */

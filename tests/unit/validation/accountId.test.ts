@@ -1,4 +1,4 @@
-/** checkApiTokenInputs on accountId: a positive integer, or the config default when missing. */
+/** checkApiTokenInputs on accountId: a positive integer, the config default when missing, the recorded account of an existing resource, or none (the routes without an account). */
 import { UNKNOWN_VALUE } from "../../../provider/lifecycle/validation";
 import { check, withInputs, failuresFor, propertiesOf, reasonFor } from "./support";
 
@@ -17,11 +17,28 @@ describe("checkApiTokenInputs", () => {
             expect(reasonFor(failures, "accountId")).toMatch(/positive integer/);
         });
 
-        it("rejects a missing accountId when config has no default, naming where to set one", () => {
-            const failures = failuresFor({ accountId: undefined });
-            expect(propertiesOf(failures)).toEqual(["accountId"]);
-            expect(reasonFor(failures, "accountId")).toMatch(/mailtrap:accountId/);
-            expect(reasonFor(failures, "accountId")).toMatch(/MAILTRAP_ACCOUNT_ID/);
+        it("leaves a new token without an account when none is given anywhere: the routes without an account serve it", () => {
+            const result = check(withInputs({ accountId: undefined }));
+            expect(result.failures).toEqual([]);
+            expect("accountId" in result.inputs).toBe(false);
+        });
+
+        it("keeps the account an existing resource records when the configuration drops it", () => {
+            const result = check(withInputs({ accountId: undefined }), { olds: { name: "ci-token", accountId: 3229 } });
+            expect(result.inputs.accountId).toBe(3229);
+        });
+
+        it("takes a different config account for an existing resource (a different account replaces the token)", () => {
+            const result = check(withInputs({ accountId: undefined }), {
+                olds: { name: "ci-token", accountId: 3229 },
+                defaultAccountId: 77,
+            });
+            expect(result.inputs.accountId).toBe(77);
+        });
+
+        it("keeps an existing resource recorded without an account without one when a config account appears", () => {
+            const result = check(withInputs({ accountId: undefined }), { olds: { name: "ci-token" }, defaultAccountId: 77 });
+            expect("accountId" in result.inputs).toBe(false);
         });
 
         it("fills missing resources with an empty list, as the outputs echo it", () => {

@@ -28,7 +28,7 @@ describe("checkApiTokenInputs", () => {
             expect(reasonFor(failures, "resources[1]")).toMatch(/must be an object \{ resourceType, resourceId, accessLevel \}/);
         });
 
-        test.each(["account", "project", "inbox", "sending_domain"])("accepts resourceType %s", (resourceType) => {
+        test.each(["account", "project", "sandbox", "inbox", "domain", "sending_domain"])("accepts resourceType %s", (resourceType) => {
             expect(failuresFor({ resources: [permission({ resourceType })] })).toEqual([]);
         });
 
@@ -37,9 +37,20 @@ describe("checkApiTokenInputs", () => {
             (resourceType) => {
                 const failures = failuresFor({ resources: [permission({ resourceType })] });
                 expect(propertiesOf(failures)).toEqual(["resources[0].resourceType"]);
-                expect(reasonFor(failures, "resources[0].resourceType")).toMatch(/one of account, project, inbox, sending_domain/);
+                expect(reasonFor(failures, "resources[0].resourceType")).toMatch(
+                    /one of account, project, sandbox, inbox, domain, sending_domain/,
+                );
             },
         );
+
+        test.each([
+            ["inbox", "sandbox"],
+            ["sending_domain", "domain"],
+        ])("rejects %s and %s for the same id as one resource named twice", (older, today) => {
+            const failures = failuresFor({ resources: [permission({ resourceType: older }), permission({ resourceType: today })] });
+            expect(propertiesOf(failures)).toEqual(["resources[1]"]);
+            expect(reasonFor(failures, "resources[1]")).toMatch(/duplicates resources\[0\]/);
+        });
 
         test.each([
             ["0", 0],

@@ -11,7 +11,7 @@ import (
 
 var _ = internal.GetEnvOrDefault
 
-// The account of tokens that name none; falls back to `MAILTRAP_ACCOUNT_ID`.
+// The account of tokens that name none; falls back to `MAILTRAP_ACCOUNT_ID`. Optional: without one, the API's routes without an account serve the API token's own account.
 func GetAccountId(ctx *pulumi.Context) int {
 	return config.GetInt(ctx, "mailtrap:accountId")
 }

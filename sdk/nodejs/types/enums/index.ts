@@ -44,11 +44,19 @@ export const ResourceType = {
      */
     Project: "project",
     /**
-     * An inbox of Email Testing.
+     * A sandbox (inbox) of Email Testing; the same kind as `inbox`, its name since 2026-05-15.
+     */
+    Sandbox: "sandbox",
+    /**
+     * A sandbox (inbox) of Email Testing: the older name of `sandbox`, the same kind.
      */
     Inbox: "inbox",
     /**
-     * A sending domain of Email Sending.
+     * A sending domain of Email Sending; the same kind as `sending_domain`, its name since 2026-05-15.
+     */
+    Domain: "domain",
+    /**
+     * A sending domain of Email Sending: the older name of `domain`, the same kind.
      */
     SendingDomain: "sending_domain",
 } as const;

@@ -16,7 +16,7 @@ from .. import _utilities
 
 accountId: Optional[int]
 """
-The account of tokens that name none; falls back to `MAILTRAP_ACCOUNT_ID`.
+The account of tokens that name none; falls back to `MAILTRAP_ACCOUNT_ID`. Optional: without one, the API's routes without an account serve the API token's own account.
 """
 
 apiToken: Optional[str]

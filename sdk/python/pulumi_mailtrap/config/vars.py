@@ -23,7 +23,7 @@ class _ExportableConfig(types.ModuleType):
     @_builtins.property
     def account_id(self) -> Optional[int]:
         """
-        The account of tokens that name none; falls back to `MAILTRAP_ACCOUNT_ID`.
+        The account of tokens that name none; falls back to `MAILTRAP_ACCOUNT_ID`. Optional: without one, the API's routes without an account serve the API token's own account.
         """
         return __config__.get_int('accountId')
 
