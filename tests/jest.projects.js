@@ -133,7 +133,7 @@ const PROJECTS = [
     {
         name: "e2e-dynamic",
         runner: "e2e",
-        what: "the dynamic resource's other scenarios: adoption, errors, two stacks, settling, histories, scale",
+        what: "the dynamic resource's other scenarios: adoption, errors, two stacks, settling, histories, scale, no account (and native), permissions answered otherwise",
         files: [
             "tests/e2e/adopt.e2e.ts",
             "tests/e2e/errors.e2e.ts",
@@ -141,6 +141,8 @@ const PROJECTS = [
             "tests/e2e/settle.e2e.ts",
             "tests/e2e/histories.e2e.ts",
             "tests/e2e/scale.e2e.ts",
+            "tests/e2e/accountless.e2e.ts",
+            "tests/e2e/permissions.e2e.ts",
         ],
     },
     {
