@@ -147,9 +147,10 @@ describe("the README's install steps and the docs' commands", () => {
         npm_config_update_notifier: "false",
     });
 
-    it("are marked in the README: the demo, the pack, the project's files, the emulator, the Pulumi commands and the plugin", () => {
+    it("are marked in the README: the demo, the tests, the pack, the project's files, the emulator, the Pulumi commands and the plugin", () => {
         expect(blocks.map((b) => (b.kind === "file" ? `file ${b.file}` : b.kind))).toEqual([
             "clone",
+            "not-run",
             "pack",
             "consumer",
             "file Pulumi.yaml",
@@ -166,12 +167,15 @@ describe("the README's install steps and the docs' commands", () => {
             "plugin",
             "not-run",
         ]);
-        expect(blocks[2].body).toContain(`pulumi-mailtrap-tokens-${version}.tgz`);
+        const step2 = blocks.find((b) => b.kind === "consumer")!;
+        expect(step2.body).toContain(`pulumi-mailtrap-tokens-${version}.tgz`);
         // Step 2 picks `@pulumi/pulumi` and `@types/node` for the Node.js it runs on: no version to change by hand.
-        expect(blocks[2].body).toMatch(PULUMI_SDK_LINE);
-        expect(blocks[2].body).toContain('"@pulumi/pulumi@$pulumi_sdk"');
-        expect(blocks[2].body).toContain('"@types/node@$node_major"');
+        expect(step2.body).toMatch(PULUMI_SDK_LINE);
+        expect(step2.body).toContain('"@pulumi/pulumi@$pulumi_sdk"');
+        expect(step2.body).toContain('"@types/node@$node_major"');
         expect(blocks[0].body.trim()).toBe("npm run demo");
+        // The tests, beside the demo (not run here: this test is one of them; docs.test.ts ties them to .ci/run).
+        expect(blocks[1].body.trim()).toBe("npm ci && npm test");
         expect(blocks.find((b) => b.kind === "background")!.body).toMatch(/^npx mailtrap-emulator --credential \S+ --account-id 3229/);
         expect(blocks.find((b) => b.kind === "plugin")!.body).toContain(`pulumi-resource-mailtrap-v${version}-${README_PLATFORM}.tar.gz`);
     });
