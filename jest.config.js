@@ -7,5 +7,8 @@ const { jestProjects } = require("./tests/jest.projects");
 module.exports = {
     projects: jestProjects("test"),
     testTimeout: 60000,
+    // One packed install of the package shared by the files that install it (a copy each).
+    globalSetup: "<rootDir>/tests/support/globalSetup.js",
+    globalTeardown: "<rootDir>/tests/support/globalTeardown.js",
     reporters: ["<rootDir>/tests/support/quietReporter.js", "summary", "<rootDir>/tests/support/timingReporter.js"],
 };
