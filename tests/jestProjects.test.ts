@@ -53,9 +53,16 @@ describe("the jest projects", () => {
         expect(PROJECTS.filter((p) => p.runner === "test").some((p) => p.name.startsWith("e2e-"))).toBe(false);
     });
 
-    it("run the host suites of rotation, faults, ownership and the lifecycle again under the older API rule", () => {
+    it("run again under the older API rule every host spec that reads which rule it runs under", () => {
         const older = PROJECTS.find((p) => p.name === "host-older")!;
         expect(older.files.every((glob) => glob.startsWith("tests/host/"))).toBe(true);
+        const readingTheRule = filesUnder("tests/host", ".test.ts").filter((file) =>
+            /import \{[^}]*\b(API_MODEL|RESETS_EXPIRING_TOKENS)\b[^}]*\} from "[./]+\/harness\/apiModel"/.test(
+                fs.readFileSync(path.join(root, file), "utf8"),
+            ),
+        );
+        expect(readingTheRule.length).toBeGreaterThan(0);
+        expect(readingTheRule.filter((file) => !inProject(older, file))).toEqual([]);
         expect(older.setupFiles).toEqual(["<rootDir>/tests/support/olderApiModel.js"]);
         expect(fs.readFileSync(path.join(root, "tests", "support", "olderApiModel.js"), "utf8")).toContain(
             'process.env.MAILTRAP_TEST_API_MODEL = "older"',
