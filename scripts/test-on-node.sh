@@ -3,10 +3,12 @@
 #
 # Runs test suites under another Node.js and another @pulumi/pulumi than the clone's own, e.g.
 #
-#     bash scripts/test-on-node.sh 22.23.5 3.276.0 tests/unit tests/host tests/e2e/lookup.e2e.ts
+#     bash scripts/test-on-node.sh 22.23.5 3.276.0 unit host e2e-state
+#     bash scripts/test-on-node.sh 22.23.5 3.276.0 tests/host/check.test.ts tests/e2e/lookup.e2e.ts
 #
-# SUITEs are jest paths (files or folders under tests/) and end-to-end files (tests/e2e/*.e2e.ts,
-# run through `npm run test:e2e`, so the real Pulumi CLI of .ci/build-pulumi-cli.sh is needed).
+# A SUITE is a jest project of tests/jest.projects.js (`npm test`'s, or an `e2e-*` one, run through
+# `npm run test:e2e`, so the real Pulumi CLI of .ci/build-pulumi-cli.sh is needed), or a path: a
+# jest file or folder under tests/, or an end-to-end file (tests/e2e/*.e2e.ts).
 #
 # Why a sibling install: the harnesses take the SDK from the repository's own node_modules (the
 # host suites start the dynamic-provider host of node_modules/@pulumi/pulumi, the packed install
@@ -29,7 +31,7 @@ NODE_VERSION="${1:-}"
 PULUMI_VERSION="${2:-}"
 shift 2 || true
 if [ -z "$NODE_VERSION" ] || [ -z "$PULUMI_VERSION" ] || [ $# -eq 0 ]; then
-    echo "usage: $0 NODE_VERSION PULUMI_VERSION SUITE... (e.g. $0 22.23.5 3.276.0 tests/host/check.test.ts tests/e2e/lookup.e2e.ts)" >&2
+    echo "usage: $0 NODE_VERSION PULUMI_VERSION SUITE... (e.g. $0 22.23.5 3.276.0 unit host e2e-state, or paths: tests/host/check.test.ts tests/e2e/lookup.e2e.ts)" >&2
     exit 2
 fi
 TAG="node-${NODE_VERSION}-pulumi-${PULUMI_VERSION}"
@@ -45,14 +47,26 @@ step() {
     announce "$1"
 }
 
+JEST_PROJECTS=()
 JEST_SUITES=()
+E2E_PROJECTS=()
 E2E_SUITES=()
 for suite in "$@"; do
     case "$suite" in
     *.e2e.ts) E2E_SUITES+=("$suite") ;;
-    *) JEST_SUITES+=("$suite") ;;
+    */* | *.ts) JEST_SUITES+=("$suite") ;;
+    e2e-*) E2E_PROJECTS+=("$suite") ;;
+    *) JEST_PROJECTS+=("$suite") ;;
     esac
 done
+# A project name jest does not know would select nothing, silently: refuse it here.
+unknown="$(node -e 'const { PROJECTS } = require(process.argv[1]); const known = PROJECTS.map((p) => p.name);
+    console.log(process.argv.slice(2).filter((name) => !known.includes(name)).join(" "))' \
+    "$HERE/tests/jest.projects.js" ${JEST_PROJECTS[@]+"${JEST_PROJECTS[@]}"} ${E2E_PROJECTS[@]+"${E2E_PROJECTS[@]}"})"
+if [ -n "$unknown" ]; then
+    echo "$0: no such jest project: $unknown (tests/jest.projects.js lists them)" >&2
+    exit 2
+fi
 
 step "installing Node.js $NODE_VERSION"
 NODE_BIN="$(bash "$HERE/scripts/install-node.sh" "$NODE_VERSION")"
@@ -122,12 +136,23 @@ export MAILTRAP_PACKED_TARBALL
 export MAILTRAP_PACKED_PROJECT="$TMPDIR/packed-project"
 export README_TEST_PULUMI_VERSION="$PULUMI_VERSION"
 JEST_CACHE="$BASE/jest-cache"
+# Node 22.1 and later keep the compiled code of every module they load here (Node 20 ignores it): each
+# provider host, program and CLI run of the suites loads @pulumi/pulumi anew, in three fifths of the CPU time.
+export NODE_COMPILE_CACHE="$BASE/node-compile-cache"
 
 failed=0
+# Two workers, as `npm test` uses on two cores; the report names each failing file.
+if [ ${#JEST_PROJECTS[@]} -gt 0 ]; then
+    step "jest --selectProjects ${JEST_PROJECTS[*]}"
+    node node_modules/jest/bin/jest.js --cacheDirectory "$JEST_CACHE" --maxWorkers=2 --selectProjects "${JEST_PROJECTS[@]}" || failed=1
+fi
 if [ ${#JEST_SUITES[@]} -gt 0 ]; then
     step "jest ${JEST_SUITES[*]}"
-    # Two workers, as `npm test` uses on two cores; the report names each failing file.
     node node_modules/jest/bin/jest.js --cacheDirectory "$JEST_CACHE" --maxWorkers=2 "${JEST_SUITES[@]}" || failed=1
+fi
+if [ ${#E2E_PROJECTS[@]} -gt 0 ]; then
+    step "npm run test:e2e -- --selectProjects ${E2E_PROJECTS[*]}"
+    CI="${CI:-true}" node bin/tests/e2e/run.js --cacheDirectory "$JEST_CACHE" --selectProjects "${E2E_PROJECTS[@]}" || failed=1
 fi
 if [ ${#E2E_SUITES[@]} -gt 0 ]; then
     step "npm run test:e2e -- ${E2E_SUITES[*]}"

@@ -19,6 +19,21 @@ describe("the README and docs/", () => {
         expect(strayFigures(fs.readFileSync(file, "utf8"))).toEqual([]);
     });
 
+    it("the README shows the commands that pass the tests on a fresh clone, the ones .ci/run runs on its clean clone, with measured figures", () => {
+        const readme = fs.readFileSync(README, "utf8");
+        const demo = readme.indexOf("```sh readme-test=clone\nnpm run demo\n```");
+        const tests = readme.indexOf("\nnpm ci && npm test\n```");
+        // Beside the demo: the next block after it.
+        expect(demo).toBeGreaterThan(0);
+        expect(tests).toBeGreaterThan(demo);
+        expect(readme.slice(demo + 1, tests)).not.toMatch(/\n```sh readme-test=(?!not-run)/);
+        expect(readme.slice(tests)).toMatch(/<!-- figures:tests -->[\s\S]*?<!-- \/figures -->/);
+        const ci = fs.readFileSync(path.join(repoRoot(), ".ci", "run"), "utf8");
+        expect(ci).toMatch(/^timed "npm ci" npm ci\b/m);
+        expect(ci).toMatch(/timed "npm test \(Node 20[^"]*" npm test$/m);
+        expect(fs.readFileSync(path.join(repoRoot(), "scripts", "measure-tests.sh"), "utf8")).toContain("<!-- figures:tests -->");
+    });
+
     it("the figures strayFigures refuses and the ones it lets through", () => {
         expect(strayFigures("takes about 25 s\n97 tests\n13 MB archive\n8 minutes")).toHaveLength(4);
         expect(

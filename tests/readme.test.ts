@@ -128,12 +128,29 @@ describe("the README's install steps and the docs' commands", () => {
     let work: string;
     let readmeRan = false;
 
+    /**
+     * The git URL install needs nothing of the README's session but step 2's variables: the session's
+     * test starts it, and it runs beside the session (both mostly wait on npm and tsc) until its own
+     * test awaits it. Started by whichever of the two runs first.
+     */
+    let gitInstall: Promise<{ code: number | null; output: string; consumer: string }> | undefined;
+    const startGitInstall = () => {
+        if (!gitInstall) {
+            gitInstall = installFromGitUrl();
+            // Awaited, and its failure reported, by its test; afterAll waits for it too.
+            gitInstall.catch(() => undefined);
+        }
+        return gitInstall;
+    };
+
     beforeAll(() => {
         work = fs.mkdtempSync(path.join(os.tmpdir(), "readme-test-"));
+        fs.mkdirSync(path.join(work, "home"), { recursive: true });
     });
-    afterAll(() => {
+    afterAll(async () => {
+        await gitInstall?.catch(() => undefined);
         if (work) fs.rmSync(work, { recursive: true, force: true });
-    });
+    }, 660_000);
 
     const environment = (extra: Record<string, string> = {}) => ({
         ...cliEnvironment(cliDir ?? "", path.join(work, "pulumi-home"), extra),
@@ -147,9 +164,46 @@ describe("the README's install steps and the docs' commands", () => {
         npm_config_update_notifier: "false",
     });
 
-    it("are marked in the README: the demo, the pack, the project's files, the emulator, the Pulumi commands and the plugin", () => {
+    /** The README's git block run in a project of its own, with step 2's variables, against a git repository of the working tree. */
+    async function installFromGitUrl(): Promise<{ code: number | null; output: string; consumer: string }> {
+        // A git repository of the working tree stands in for the hosted one.
+        const repo = path.join(work, "git-repo");
+        fs.mkdirSync(repo);
+        copyWorkingTree(repo);
+        const git = (...args: string[]) =>
+            execFileSync("git", ["-c", "user.name=readme test", "-c", "user.email=readme@test.invalid", ...args], {
+                cwd: repo,
+                encoding: "utf8",
+            });
+        git("init", "--quiet");
+        git("add", "--all");
+        git("commit", "--quiet", "--no-verify", "-m", "the working tree");
+        const commit = git("rev-parse", "HEAD").trim();
+
+        const gitBlock = blocks.find((b) => b.kind === "git")!;
+        expect(gitBlock.body).toContain(GIT_URL);
+        // Run in step 2's project, with its `pulumi_sdk` (and `node_major`).
+        const consumerBlock = blocks.find((b) => b.kind === "consumer" && PULUMI_SDK_LINE.test(b.body))!;
+        const step2Variables = substitute(consumerBlock.body, 0)
+            .split("\n")
+            .filter((line) => /^(node_major|pulumi_sdk)=/.test(line))
+            .join("\n");
+        expect(gitBlock.body).toContain('"@pulumi/pulumi@$pulumi_sdk"');
+        const consumer = path.join(work, "git-consumer");
+        fs.mkdirSync(consumer);
+        fs.writeFileSync(path.join(consumer, "package.json"), JSON.stringify({ name: "git-consumer", private: true }));
+        const file = path.join(work, "git.sh");
+        fs.writeFileSync(
+            file,
+            `set -euo pipefail\n${step2Variables}\n${substitute(gitBlock.body, 0).replace(GIT_URL, `git+file://${repo}#${commit}`)}\n`,
+        );
+        return { ...(await runScript(file, consumer, environment(), 600_000)), consumer };
+    }
+
+    it("are marked in the README: the demo, the tests, the pack, the project's files, the emulator, the Pulumi commands and the plugin", () => {
         expect(blocks.map((b) => (b.kind === "file" ? `file ${b.file}` : b.kind))).toEqual([
             "clone",
+            "not-run",
             "pack",
             "consumer",
             "file Pulumi.yaml",
@@ -166,12 +220,15 @@ describe("the README's install steps and the docs' commands", () => {
             "plugin",
             "not-run",
         ]);
-        expect(blocks[2].body).toContain(`pulumi-mailtrap-tokens-${version}.tgz`);
+        const step2 = blocks.find((b) => b.kind === "consumer")!;
+        expect(step2.body).toContain(`pulumi-mailtrap-tokens-${version}.tgz`);
         // Step 2 picks `@pulumi/pulumi` and `@types/node` for the Node.js it runs on: no version to change by hand.
-        expect(blocks[2].body).toMatch(PULUMI_SDK_LINE);
-        expect(blocks[2].body).toContain('"@pulumi/pulumi@$pulumi_sdk"');
-        expect(blocks[2].body).toContain('"@types/node@$node_major"');
+        expect(step2.body).toMatch(PULUMI_SDK_LINE);
+        expect(step2.body).toContain('"@pulumi/pulumi@$pulumi_sdk"');
+        expect(step2.body).toContain('"@types/node@$node_major"');
         expect(blocks[0].body.trim()).toBe("npm run demo");
+        // The tests, beside the demo (not run here: this test is one of them; docs.test.ts ties them to .ci/run).
+        expect(blocks[1].body.trim()).toBe("npm ci && npm test");
         expect(blocks.find((b) => b.kind === "background")!.body).toMatch(/^npx mailtrap-emulator --credential \S+ --account-id 3229/);
         expect(blocks.find((b) => b.kind === "plugin")!.body).toContain(`pulumi-resource-mailtrap-v${version}-${README_PLATFORM}.tar.gz`);
     });
@@ -191,7 +248,7 @@ describe("the README's install steps and the docs' commands", () => {
     });
 
     it("install, type-check, run, rotate and destroy a fresh project against the emulator; the demo; the plugin", async () => {
-        fs.mkdirSync(path.join(work, "home"), { recursive: true });
+        void startGitInstall();
         copyWorkingTree(path.join(work, CLONE_DIR));
         const port = await freePort();
         const file = path.join(work, "readme.sh");
@@ -267,38 +324,7 @@ describe("the README's install steps and the docs' commands", () => {
     );
 
     it("install from a git URL, which builds the package with its prepare script", async () => {
-        // A git repository of the working tree stands in for the hosted one.
-        const repo = path.join(work, "git-repo");
-        fs.mkdirSync(repo);
-        copyWorkingTree(repo);
-        const git = (...args: string[]) =>
-            execFileSync("git", ["-c", "user.name=readme test", "-c", "user.email=readme@test.invalid", ...args], {
-                cwd: repo,
-                encoding: "utf8",
-            });
-        git("init", "--quiet");
-        git("add", "--all");
-        git("commit", "--quiet", "--no-verify", "-m", "the working tree");
-        const commit = git("rev-parse", "HEAD").trim();
-
-        const gitBlock = blocks.find((b) => b.kind === "git")!;
-        expect(gitBlock.body).toContain(GIT_URL);
-        // Run in step 2's project, with its `pulumi_sdk` (and `node_major`).
-        const consumerBlock = blocks.find((b) => b.kind === "consumer" && PULUMI_SDK_LINE.test(b.body))!;
-        const step2Variables = substitute(consumerBlock.body, 0)
-            .split("\n")
-            .filter((line) => /^(node_major|pulumi_sdk)=/.test(line))
-            .join("\n");
-        expect(gitBlock.body).toContain('"@pulumi/pulumi@$pulumi_sdk"');
-        const consumer = path.join(work, "git-consumer");
-        fs.mkdirSync(consumer);
-        fs.writeFileSync(path.join(consumer, "package.json"), JSON.stringify({ name: "git-consumer", private: true }));
-        const file = path.join(work, "git.sh");
-        fs.writeFileSync(
-            file,
-            `set -euo pipefail\n${step2Variables}\n${substitute(gitBlock.body, 0).replace(GIT_URL, `git+file://${repo}#${commit}`)}\n`,
-        );
-        const { code, output } = await runScript(file, consumer, environment(), 600_000);
+        const { code, output, consumer } = await startGitInstall();
         if (code !== 0) throw new Error(`the README's git install failed (exit ${code}):\n${output}`);
         const installed = path.join(consumer, "node_modules", "pulumi-mailtrap-tokens");
         expect(fs.existsSync(path.join(installed, "bin", "provider", "index.js"))).toBe(true);

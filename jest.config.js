@@ -1,0 +1,17 @@
+/**
+ * `npm test`: the projects of tests/jest.projects.js that run without the Pulumi CLI (the
+ * end-to-end ones are tests/e2e/jest.config.js's). One project: `npx jest --selectProjects host`.
+ */
+const { jestProjects } = require("./tests/jest.projects");
+
+module.exports = {
+    projects: jestProjects("test"),
+    testTimeout: 60000,
+    // A file per core, two on CI's two cores (jest's default is half the cores): much of a file's
+    // time is spent waiting on the processes it starts (provider hosts, npm, tsc).
+    maxWorkers: "100%",
+    // One packed install of the package shared by the files that install it (a copy each).
+    globalSetup: "<rootDir>/tests/support/globalSetup.js",
+    globalTeardown: "<rootDir>/tests/support/globalTeardown.js",
+    reporters: ["<rootDir>/tests/support/quietReporter.js", "summary", "<rootDir>/tests/support/timingReporter.js"],
+};
