@@ -7,9 +7,9 @@ const { jestProjects } = require("./tests/jest.projects");
 module.exports = {
     projects: jestProjects("test"),
     testTimeout: 60000,
-    // A file per core, two on CI's two cores (jest's default is half the cores): much of a file's
-    // time is spent waiting on the processes it starts (provider hosts, npm, tsc).
-    maxWorkers: "100%",
+    // Jest's default, half the cores (one on CI's two): .ci/run runs a second lane beside npm test,
+    // and with two files at a time per lane, provider hosts started under that load missed their
+    // start and gRPC deadlines. `npm test -- --maxWorkers=2` runs two at a time on a quiet machine.
     // One packed install of the package shared by the files that install it (a copy each).
     globalSetup: "<rootDir>/tests/support/globalSetup.js",
     globalTeardown: "<rootDir>/tests/support/globalTeardown.js",

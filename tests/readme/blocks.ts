@@ -95,7 +95,11 @@ export function copyWorkingTree(to: string): void {
     const root = repoRoot();
     const files = execFileSync("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], { cwd: root, encoding: "utf8" })
         .split("\0")
-        .filter((file) => file && fs.existsSync(path.join(root, file)));
+        // Files only: an untracked nested repository (a scenario's own, under a TMPDIR inside the clone, as
+        // scripts/test-on-node.sh sets it) is listed as a folder; nothing under the destination itself.
+        .filter((file) => file && fs.existsSync(path.join(root, file)) && fs.statSync(path.join(root, file)).isFile())
+        .filter((file) => !path.resolve(root, file).startsWith(path.resolve(to) + path.sep))
+        .filter((file) => !path.resolve(root, file).startsWith(path.resolve(os.tmpdir()) + path.sep));
     for (const file of files) {
         fs.mkdirSync(path.dirname(path.join(to, file)), { recursive: true });
         fs.copyFileSync(path.join(root, file), path.join(to, file));
