@@ -85,68 +85,81 @@ export interface RotationRecord {
     cause: RotationCauseName;
 }
 
+// generated:state-types (npm run gen-properties, from provider/lifecycle/properties.ts)
 /**
  * The state the provider records for an `ApiToken`: every input echoed, plus what the API said.
  * Field names are the resource's output names.
  */
 export interface ApiTokenState {
+    /** Display name, 1 to 255 characters, not only spaces. Changing it replaces the token. */
     name: string;
-    /** The account of the token's routes; absent when the routes without an account serve it (the credential's own account). */
+    /** Mailtrap account id; defaults to `mailtrap:accountId` (or `MAILTRAP_ACCOUNT_ID`); with none anywhere, the API's routes without an account serve the token (the API token's own account). An existing resource keeps the account its state records when the configuration drops it; a different account id replaces the token. */
     accountId?: number;
+    /** Permissions of the token; none when omitted. Changing them replaces the token. */
     resources: ApiTokenPermission[];
+    /** When the token stops working: an ISO 8601 date-time in the future, at most 5 years ahead. Omitted means never. Changing it replaces the token. A token with an expiry cannot be reset, so a rotation issues a new token with the same expiry, in an update, and keeps the old one for the grace period. */
     expiresAt: string | null;
-    rotate?: string | number;
-    rotateAfterDays?: number;
+    /** Rolling expiry: every token the resource issues expires this many days (1 to 1,826) after it was issued, and is renewed before then, at the first `pulumi up` once it is older than `rotateAfterDays` (default: expiresInDays less a sixth of it, at least a day). Not with `expiresAt`. A change applies at the next renewal. */
     expiresInDays?: number;
+    /** Rotation trigger: any change of value (set, changed or removed) rotates the token in an update. */
+    rotate?: string | number;
+    /** Rotate the token once its current value is older than this many days (checked at each preview and update). */
+    rotateAfterDays?: number;
+    /** Adopt this existing token at create (one GET) instead of creating one; read only at create. */
     adoptTokenId?: number;
+    /** Id of the live token; changes on every rotation. Operations use it, never the resource id. */
     tokenId: number;
+    /** The full token value (secret). Empty for an adopted or imported token until its first rotation: the API shows a value only when it issues one. */
     token: string;
+    /** The last four characters of the value. */
     last4Digits: string;
+    /** Who created the token. */
     createdBy: string;
+    /** When the current value was created or reset (ISO 8601). */
     issuedAt: string;
-    /** When the live token's value stops working, as the API last reported it. */
+    /** When the live token's value stops working, as the API last reported it; null when never. For a token reset outside Pulumi, the end of its grace period. */
     valueExpiresAt: string | null;
-    /**
-     * The live token's expiry as the API reported it when the token was issued (created, reset or
-     * adopted). A live expiry that moved away from it means the token was reset outside Pulumi.
-     */
+    /** The live token's expiry as the API reported it when the token was issued (null: never); a live expiry that moved away from it means the token was reset outside Pulumi. */
     issuedExpiresAt: string | null;
-    /**
-     * The live token's permissions as the API answered when the token was issued (created, reset, or
-     * first read when adopted or imported). Drift of permissions is a change from these, not from the request.
-     */
+    /** The live token's permissions as the API answered when it was issued (created, reset, or first read when adopted or imported). An answer that only reorders them, respells a kind (`inbox`/`sandbox`) or types an id differently is no change; any other change (permissions edited outside Pulumi) is drift: refresh shows it and the next `pulumi up` replaces the token. */
     issuedResources: ApiTokenPermission[];
-    /** Present (true) only when a refresh found the live token deleted while a previous token was still to be deleted. */
+    /** True only when a refresh found the live token deleted while a previous token was still to be deleted: the next update issues a new token and deletes the previous one. */
     tokenGone?: boolean;
-    /**
-     * Every token a renewal replaced that is still valid, oldest first: each stays in the state until
-     * its grace ends (however many renewals follow), and destroy deletes those still valid.
-     */
+    /** Every token a renewal replaced that is still valid, oldest first: each stays until its grace ends, however many renewals follow; destroy deletes those still valid. */
     previousTokens: PreviousToken[];
-    /** The newest of `previousTokens`: the token the last renewal replaced. */
+    /** After a rotation: the replaced token, still valid during its grace period. */
     previousTokenId?: number;
+    /** After a rotation: when the replaced token stops working (ISO 8601); the vendor documents 12 hours from a reset. */
     previousTokenExpiresAt?: string;
-    /** How the newest previous token ends (see PreviousToken). */
+    /** How the previous token ends: "expiry" (reset: the API expires it) or "delete" (a new token took its place: deleted after its grace, or by destroy). */
     previousTokenRetiredBy?: PreviousTokenRetirement;
     /** Renewals of the value since the resource was created. */
     rotationCount: number;
-    /** When the schedule renews the value (ISO 8601), or null without a schedule. */
+    /** When the schedule renews the value (ISO 8601); null without a schedule. */
     nextRotationAt: string | null;
-    /** The last renewals, newest first (the first token included). */
+    /** The last 10 renewals, newest first (the first token included): id, last 4 digits, when, and why (created, adopted, trigger, age, expiry, expiry-mismatch, reset-outside or recovered); never a value. */
     rotationHistory: RotationRecord[];
-    /** The shape version of these outputs (see lifecycle/stateVersion.ts). */
+    /** The shape version of the outputs in state; each release reads every earlier one. */
     stateVersion: number;
 }
 
 /** Inputs after `check`: validated, with the account resolved. */
 export interface ApiTokenInputs {
+    /** Display name, 1 to 255 characters, not only spaces. Changing it replaces the token. */
     name: string;
-    /** Absent: the API's routes without an account (the credential's own account). */
+    /** Mailtrap account id; defaults to `mailtrap:accountId` (or `MAILTRAP_ACCOUNT_ID`); with none anywhere, the API's routes without an account serve the token (the API token's own account). An existing resource keeps the account its state records when the configuration drops it; a different account id replaces the token. */
     accountId?: number;
+    /** Permissions of the token; none when omitted. Changing them replaces the token. */
     resources?: ApiTokenPermission[];
+    /** When the token stops working: an ISO 8601 date-time in the future, at most 5 years ahead. Omitted means never. Changing it replaces the token. A token with an expiry cannot be reset, so a rotation issues a new token with the same expiry, in an update, and keeps the old one for the grace period. */
     expiresAt?: string;
-    rotate?: string | number;
-    rotateAfterDays?: number;
+    /** Rolling expiry: every token the resource issues expires this many days (1 to 1,826) after it was issued, and is renewed before then, at the first `pulumi up` once it is older than `rotateAfterDays` (default: expiresInDays less a sixth of it, at least a day). Not with `expiresAt`. A change applies at the next renewal. */
     expiresInDays?: number;
+    /** Rotation trigger: any change of value (set, changed or removed) rotates the token in an update. */
+    rotate?: string | number;
+    /** Rotate the token once its current value is older than this many days (checked at each preview and update). */
+    rotateAfterDays?: number;
+    /** Adopt this existing token at create (one GET) instead of creating one; read only at create. */
     adoptTokenId?: number;
 }
+// end generated:state-types

@@ -1,4 +1,5 @@
 import { ApiTokenInfo, ApiTokenInputs, ApiTokenPermission, ApiTokenState, IssuedApiToken, PreviousToken, RotationRecord } from "../types";
+import { INPUT_NAMES, InputName, OutputName } from "./properties";
 import { nextRotationMs, scheduledToken } from "./schedule";
 import { STATE_VERSION } from "./stateVersion";
 
@@ -75,8 +76,8 @@ export function partsOf(state: Partial<ApiTokenState>): TokenParts {
     };
 }
 
-/** Every output, none forgotten: a field of ApiTokenState left out here fails to compile. */
-type EveryOutput = { [K in keyof Required<ApiTokenState>]: Required<ApiTokenState>[K] | undefined };
+/** Every output, none forgotten: a field of ApiTokenState beyond the echoed inputs left out here fails to compile. */
+type EveryOutput = { [K in OutputName]: Required<ApiTokenState>[K] | undefined };
 
 /** The outputs recorded for a live token: every input echoed, plus what the API said and the evidence. */
 export function stateFor(inputs: ApiTokenInputs, parts: Omit<TokenParts, "echoed">): ApiTokenState {
@@ -84,14 +85,6 @@ export function stateFor(inputs: ApiTokenInputs, parts: Omit<TokenParts, "echoed
     const nextRotation = nextRotationMs(inputs, scheduledToken(live));
     const newest = previous[previous.length - 1];
     const outputs: EveryOutput = {
-        name: inputs.name,
-        accountId: inputs.accountId,
-        resources: inputs.resources ?? live.info.resources,
-        expiresAt: inputs.expiresAt ?? null,
-        rotate: inputs.rotate,
-        rotateAfterDays: inputs.rotateAfterDays,
-        expiresInDays: inputs.expiresInDays,
-        adoptTokenId: inputs.adoptTokenId,
         tokenId: live.info.id,
         token: live.value,
         last4Digits: live.info.last4Digits,
@@ -110,25 +103,29 @@ export function stateFor(inputs: ApiTokenInputs, parts: Omit<TokenParts, "echoed
         rotationHistory: evidence.rotationHistory,
         stateVersion: STATE_VERSION,
     };
-    return compact(outputs);
+    // The inputs are echoed as given; the two an API answer stands in for are always recorded.
+    const echoed = {
+        ...pick(inputs, INPUT_NAMES),
+        resources: inputs.resources ?? live.info.resources,
+        expiresAt: inputs.expiresAt ?? null,
+    };
+    return compact({ ...echoed, ...outputs } as { [K in keyof ApiTokenState]: ApiTokenState[K] | undefined });
 }
 
 function evidenceOf(state: Partial<ApiTokenState>): Evidence {
     return { rotationCount: state.rotationCount ?? 0, rotationHistory: state.rotationHistory ?? [] };
 }
 
-/** The inputs a state echoes, for the engine's next diff. */
+/** The inputs a state echoes, for the engine's next diff: a stored null is no value. */
 export function inputsOf(state: Partial<ApiTokenState>): Partial<ApiTokenInputs> {
-    return {
-        name: state.name,
-        accountId: state.accountId,
-        resources: state.resources,
-        expiresAt: state.expiresAt ?? undefined,
-        rotate: state.rotate,
-        rotateAfterDays: state.rotateAfterDays,
-        expiresInDays: state.expiresInDays,
-        adoptTokenId: state.adoptTokenId,
-    };
+    const echoed = pick(state, INPUT_NAMES) as Record<InputName, unknown>;
+    return Object.fromEntries(Object.entries(echoed).map(([name, value]) => [name, value ?? undefined])) as Partial<ApiTokenInputs>;
+}
+
+/** The named fields of a value, each (undefined when absent). */
+function pick<T extends object, K extends string>(value: T, names: readonly K[]): { [N in K]: unknown } {
+    const record = value as Record<string, unknown>;
+    return Object.fromEntries(names.map((name) => [name, record[name]])) as { [N in K]: unknown };
 }
 
 /** Drops undefined fields: property maps on the wire cannot hold them. */

@@ -6,7 +6,7 @@
  * generates the SDKs from it; the plugin serves the same (GetSchema).
  */
 import { NATIVE_API_TOKEN_TYPE } from "../constants";
-import { INPUT_NAMES, InputName, OUTPUT_NAMES, OutputName, PROPERTIES, PropertyName } from "../lifecycle/properties";
+import { INPUT_NAMES, OUTPUT_NAMES, PROPERTIES, PropertyName, ValueType } from "../lifecycle/properties";
 import type { AccessLevel, PreviousTokenRetirement, ResourceType, RotationCauseName } from "../types";
 // The one place a release names its GitHub owner: the plugin's download URL and the Go module path come from it.
 import release from "./release.json";
@@ -80,51 +80,43 @@ const ENUMS: Record<string, Record<string, unknown>> = {
 /** A property's type on the wire; its description and whether it is secret come from the table of properties. */
 type WireType = Record<string, unknown>;
 
-/** The resource's inputs' types, each input echoed as an output of the same name. */
-const INPUT_TYPES: Record<InputName, WireType> = {
-    name: { type: "string" },
-    accountId: { type: "integer" },
-    resources: { type: "array", items: ref(PERMISSION_TYPE) },
-    expiresAt: { type: "string" },
-    expiresInDays: { type: "integer" },
-    rotate: { oneOf: [{ type: "string" }, { type: "number" }] },
-    rotateAfterDays: { type: "integer" },
-    adoptTokenId: { type: "integer" },
+/**
+ * Each value type of the table of properties on the wire, as an input and as an output: a Record
+ * over the table's value types, so a new value type fails to compile here until it has a wire type.
+ */
+const WIRE_TYPES: Record<ValueType, { input: WireType; output?: WireType }> = {
+    string: { input: { type: "string" } },
+    integer: { input: { type: "integer" } },
+    boolean: { input: { type: "boolean" } },
+    "date-time": { input: { type: "string" } },
+    "string or number": { input: { oneOf: [{ type: "string" }, { type: "number" }] } },
+    // As an output, permissions may hold what a refresh found (a kind or level the provider does not know).
+    permissions: { input: { type: "array", items: ref(PERMISSION_TYPE) }, output: { type: "array", items: ref(ANSWERED_PERMISSION_TYPE) } },
+    "answered permissions": { input: { type: "array", items: ref(ANSWERED_PERMISSION_TYPE) } },
+    "previous tokens": { input: { type: "array", items: ref(PREVIOUS_TOKEN_TYPE) } },
+    retirement: { input: ref(RETIREMENT_ENUM) },
+    "rotation records": { input: { type: "array", items: ref(ROTATION_RECORD_TYPE) } },
 };
 
-/** The types of the outputs beyond the echoed inputs: each of the table's (the type says so). */
-const OUTPUT_TYPES: Record<OutputName, WireType> = {
-    tokenId: { type: "integer" },
-    token: { type: "string" },
-    last4Digits: { type: "string" },
-    createdBy: { type: "string" },
-    issuedAt: { type: "string" },
-    valueExpiresAt: { type: "string" },
-    issuedExpiresAt: { type: "string" },
-    issuedResources: { type: "array", items: ref(ANSWERED_PERMISSION_TYPE) },
-    tokenGone: { type: "boolean" },
-    previousTokens: { type: "array", items: ref(PREVIOUS_TOKEN_TYPE) },
-    previousTokenId: { type: "integer" },
-    previousTokenExpiresAt: { type: "string" },
-    previousTokenRetiredBy: ref(RETIREMENT_ENUM),
-    rotationCount: { type: "integer" },
-    nextRotationAt: { type: "string" },
-    rotationHistory: { type: "array", items: ref(ROTATION_RECORD_TYPE) },
-    stateVersion: { type: "integer" },
-};
-
-/** Each property with its type, then `secret` and the description from the table of properties. */
-function described<N extends PropertyName>(names: readonly N[], types: Record<N, WireType>): Record<string, Property> {
+/** Each property with its wire type, then `secret` and the description from the table of properties. */
+function described(names: readonly PropertyName[], as: "input" | "output"): Record<string, Property> {
     return Object.fromEntries(
-        names.map((name) => [
-            name,
-            { ...types[name], ...(PROPERTIES[name].secret ? { secret: true } : {}), description: PROPERTIES[name].description },
-        ]),
+        names.map((name) => {
+            const wire = WIRE_TYPES[PROPERTIES[name].type];
+            return [
+                name,
+                {
+                    ...(as === "output" ? (wire.output ?? wire.input) : wire.input),
+                    ...(PROPERTIES[name].secret ? { secret: true } : {}),
+                    description: PROPERTIES[name].description,
+                },
+            ];
+        }),
     );
 }
 
-const INPUTS = described(INPUT_NAMES, INPUT_TYPES);
-const OUTPUTS = described(OUTPUT_NAMES, OUTPUT_TYPES);
+const INPUTS = described(INPUT_NAMES, "input");
+const OUTPUTS = described([...INPUT_NAMES, ...OUTPUT_NAMES], "output");
 
 const CONFIG: Record<string, Property> = {
     apiToken: {
@@ -277,12 +269,9 @@ export function packageSchema(version: string): Record<string, unknown> {
                     "A Mailtrap API token managed as code. The full value is the secret output `token`. Rotation (a `rotate` change, or `rotateAfterDays` elapsing) resets the token in an update: `tokenId` and `token` change, and the previous token keeps working for its grace period. Import with the id `<accountId>/<tokenId>`, or `<tokenId>` (the configured account, else the API token's own); an imported token's value stays empty until its first rotation.",
                 inputProperties,
                 requiredInputs: ["name"],
-                properties: {
-                    ...INPUTS,
-                    // As an output, `resources` may hold what a refresh found (a kind or level the provider does not know).
-                    resources: { ...INPUTS.resources, items: ref(ANSWERED_PERMISSION_TYPE) },
-                    ...OUTPUTS,
-                },
+                properties: OUTPUTS,
+                // The outputs the SDKs type as always present (since 0.1.0); later outputs stay optional there, since
+                // a state recorded before them lacks them.
                 required: ["name", "resources", "tokenId", "token", "last4Digits", "createdBy", "issuedAt", "rotationCount"],
             },
         },

@@ -92,7 +92,7 @@ export class ApiToken extends pulumi.CustomResource {
      */
     declare public /*out*/ readonly nextRotationAt: pulumi.Output<string | undefined>;
     /**
-     * After a rotation: when the replaced token stops working (ISO 8601).
+     * After a rotation: when the replaced token stops working (ISO 8601); the vendor documents 12 hours from a reset.
      */
     declare public /*out*/ readonly previousTokenExpiresAt: pulumi.Output<string | undefined>;
     /**
@@ -124,7 +124,7 @@ export class ApiToken extends pulumi.CustomResource {
      */
     declare public /*out*/ readonly rotationCount: pulumi.Output<number>;
     /**
-     * The last 10 renewals, newest first (the first token included): id, last 4 digits, when, and why; never a value.
+     * The last 10 renewals, newest first (the first token included): id, last 4 digits, when, and why (created, adopted, trigger, age, expiry, expiry-mismatch, reset-outside or recovered); never a value.
      */
     declare public /*out*/ readonly rotationHistory: pulumi.Output<outputs.RotationRecord[] | undefined>;
     /**
@@ -144,7 +144,7 @@ export class ApiToken extends pulumi.CustomResource {
      */
     declare public /*out*/ readonly tokenId: pulumi.Output<number>;
     /**
-     * When the live token's value stops working, as the API last reported it; null when never.
+     * When the live token's value stops working, as the API last reported it; null when never. For a token reset outside Pulumi, the end of its grace period.
      */
     declare public /*out*/ readonly valueExpiresAt: pulumi.Output<string | undefined>;
 

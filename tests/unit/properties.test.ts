@@ -1,7 +1,7 @@
 /**
  * The table of properties (provider/lifecycle/properties.ts) against what is derived from it and
- * what is written by hand beside it: the native schema, the replacing inputs, the always-secret
- * outputs, the dynamic class's property list, and the reference tables of docs/inputs-outputs.md.
+ * what is written from it: the native schema, the replacing inputs, the always-secret outputs, and
+ * the sections npm run gen-properties writes (state types, the dynamic class, the reference tables).
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -9,29 +9,9 @@ import { REPLACE_INPUTS } from "../../provider/lifecycle/diff";
 import { INPUT_NAMES, OUTPUT_NAMES, PROPERTIES, SECRET_PROPERTIES } from "../../provider/lifecycle/properties";
 import { API_TOKEN_TYPE, packageSchema } from "../../provider/native/schema";
 import { SECRET_OUTPUTS } from "../../provider/native/wire";
+import { GENERATED_FILES, generated, staleFiles } from "../../scripts/gen-properties";
 
-const DOC = fs.readFileSync(path.resolve(__dirname, "../../docs/inputs-outputs.md"), "utf8");
-
-/** The rows of the Markdown table whose header starts with `| <first> |`, each as its cells (`\|` kept inside a cell). */
-function tableRows(first: string): string[][] {
-    const lines = DOC.split("\n");
-    const start = lines.findIndex((line) => line.startsWith(`| ${first} |`));
-    expect(start).toBeGreaterThanOrEqual(0);
-    const rows: string[][] = [];
-    for (const line of lines.slice(start + 2)) {
-        if (!line.startsWith("|")) break;
-        rows.push(
-            line
-                .slice(1, -1)
-                .split(/(?<!\\)\|/)
-                .map((cell) => cell.trim()),
-        );
-    }
-    return rows;
-}
-
-/** The property names a row's first cell lists: "`last4Digits`, `createdBy`". */
-const namesIn = (cell: string) => [...cell.matchAll(/`([A-Za-z0-9]+)`/g)].map(([, name]) => name);
+const ROOT = path.resolve(__dirname, "../..");
 
 describe("the table of properties", () => {
     const resource = packageSchema("0.0.0").resources as Record<string, Record<string, Record<string, Record<string, unknown>>>>;
@@ -52,25 +32,28 @@ describe("the table of properties", () => {
         expect(SECRET_OUTPUTS).toEqual(SECRET_PROPERTIES);
     });
 
-    it("is what docs/inputs-outputs.md lists as inputs, in order, a replacing input's change reading 'replace'", () => {
-        const rows = tableRows("input");
-        expect(rows.map(([cell]) => namesIn(cell)[0])).toEqual(INPUT_NAMES);
-        for (const [cell, , , change] of rows) {
-            const name = namesIn(cell)[0] as keyof typeof PROPERTIES;
-            expect([name, change.startsWith("replace")]).toEqual([name, PROPERTIES[name].replaces]);
+    it("has written its sections of types.ts, apiToken.ts and docs/inputs-outputs.md (npm run gen-properties)", () => {
+        expect(GENERATED_FILES).toEqual(["provider/types.ts", "provider/apiToken.ts", "docs/inputs-outputs.md"]);
+        expect(staleFiles(ROOT)).toEqual([]);
+    });
+
+    it("lists in docs/inputs-outputs.md every input with whether it replaces, and every output, a secret one said to be secret", () => {
+        const doc = fs.readFileSync(path.join(ROOT, "docs/inputs-outputs.md"), "utf8");
+        for (const name of INPUT_NAMES) {
+            const row = doc.split("\n").find((line) => line.startsWith(`| \`${name}\` |`)) ?? "";
+            expect([name, row.trimEnd().endsWith("| replace |") || row.includes("| replace (")]).toEqual([name, PROPERTIES[name].replaces]);
+        }
+        for (const name of OUTPUT_NAMES) {
+            const row = doc.split("\n").find((line) => line.startsWith(`| \`${name}\` |`)) ?? "";
+            expect([name, /secret/.test(row)]).toEqual([name, PROPERTIES[name].secret]);
         }
     });
 
-    it("is what docs/inputs-outputs.md lists as outputs: each output once, a secret one said to be secret", () => {
-        const rows = tableRows("output");
-        const listed = rows.flatMap(([cell]) => namesIn(cell));
-        expect(listed.filter((name) => !(name in PROPERTIES))).toEqual([]);
-        expect(OUTPUT_NAMES.filter((name) => !listed.includes(name))).toEqual([]);
-        expect(new Set(listed).size).toBe(listed.length);
-        for (const [cell, meaning] of rows) {
-            for (const name of namesIn(cell)) {
-                if (PROPERTIES[name as keyof typeof PROPERTIES].secret) expect(meaning).toMatch(/secret/);
-            }
-        }
+    it("finds a section that is stale, naming its file", () => {
+        const text = fs.readFileSync(path.join(ROOT, "provider/types.ts"), "utf8");
+        const stale = text.replace("    stateVersion: number;\n", "");
+        expect(stale).not.toBe(text);
+        expect(generated("provider/types.ts", stale)).toBe(text);
+        expect(() => generated("provider/types.ts", "export {};\n")).toThrow(/provider\/types.ts has no section state-types/);
     });
 });

@@ -38,7 +38,7 @@ type ApiToken struct {
 	Name pulumi.StringOutput `pulumi:"name"`
 	// When the schedule renews the value (ISO 8601); null without a schedule.
 	NextRotationAt pulumi.StringPtrOutput `pulumi:"nextRotationAt"`
-	// After a rotation: when the replaced token stops working (ISO 8601).
+	// After a rotation: when the replaced token stops working (ISO 8601); the vendor documents 12 hours from a reset.
 	PreviousTokenExpiresAt pulumi.StringPtrOutput `pulumi:"previousTokenExpiresAt"`
 	// After a rotation: the replaced token, still valid during its grace period.
 	PreviousTokenId pulumi.IntPtrOutput `pulumi:"previousTokenId"`
@@ -54,7 +54,7 @@ type ApiToken struct {
 	RotateAfterDays pulumi.IntPtrOutput `pulumi:"rotateAfterDays"`
 	// Renewals of the value since the resource was created.
 	RotationCount pulumi.IntOutput `pulumi:"rotationCount"`
-	// The last 10 renewals, newest first (the first token included): id, last 4 digits, when, and why; never a value.
+	// The last 10 renewals, newest first (the first token included): id, last 4 digits, when, and why (created, adopted, trigger, age, expiry, expiry-mismatch, reset-outside or recovered); never a value.
 	RotationHistory RotationRecordArrayOutput `pulumi:"rotationHistory"`
 	// The shape version of the outputs in state; each release reads every earlier one.
 	StateVersion pulumi.IntPtrOutput `pulumi:"stateVersion"`
@@ -64,7 +64,7 @@ type ApiToken struct {
 	TokenGone pulumi.BoolPtrOutput `pulumi:"tokenGone"`
 	// Id of the live token; changes on every rotation. Operations use it, never the resource id.
 	TokenId pulumi.IntOutput `pulumi:"tokenId"`
-	// When the live token's value stops working, as the API last reported it; null when never.
+	// When the live token's value stops working, as the API last reported it; null when never. For a token reset outside Pulumi, the end of its grace period.
 	ValueExpiresAt pulumi.StringPtrOutput `pulumi:"valueExpiresAt"`
 }
 
@@ -301,7 +301,7 @@ func (o ApiTokenOutput) NextRotationAt() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *ApiToken) pulumi.StringPtrOutput { return v.NextRotationAt }).(pulumi.StringPtrOutput)
 }
 
-// After a rotation: when the replaced token stops working (ISO 8601).
+// After a rotation: when the replaced token stops working (ISO 8601); the vendor documents 12 hours from a reset.
 func (o ApiTokenOutput) PreviousTokenExpiresAt() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *ApiToken) pulumi.StringPtrOutput { return v.PreviousTokenExpiresAt }).(pulumi.StringPtrOutput)
 }
@@ -341,7 +341,7 @@ func (o ApiTokenOutput) RotationCount() pulumi.IntOutput {
 	return o.ApplyT(func(v *ApiToken) pulumi.IntOutput { return v.RotationCount }).(pulumi.IntOutput)
 }
 
-// The last 10 renewals, newest first (the first token included): id, last 4 digits, when, and why; never a value.
+// The last 10 renewals, newest first (the first token included): id, last 4 digits, when, and why (created, adopted, trigger, age, expiry, expiry-mismatch, reset-outside or recovered); never a value.
 func (o ApiTokenOutput) RotationHistory() RotationRecordArrayOutput {
 	return o.ApplyT(func(v *ApiToken) RotationRecordArrayOutput { return v.RotationHistory }).(RotationRecordArrayOutput)
 }
@@ -366,7 +366,7 @@ func (o ApiTokenOutput) TokenId() pulumi.IntOutput {
 	return o.ApplyT(func(v *ApiToken) pulumi.IntOutput { return v.TokenId }).(pulumi.IntOutput)
 }
 
-// When the live token's value stops working, as the API last reported it; null when never.
+// When the live token's value stops working, as the API last reported it; null when never. For a token reset outside Pulumi, the end of its grace period.
 func (o ApiTokenOutput) ValueExpiresAt() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *ApiToken) pulumi.StringPtrOutput { return v.ValueExpiresAt }).(pulumi.StringPtrOutput)
 }

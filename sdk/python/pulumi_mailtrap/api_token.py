@@ -401,7 +401,7 @@ class ApiToken(pulumi.CustomResource):
     @pulumi.getter(name="previousTokenExpiresAt")
     def previous_token_expires_at(self) -> pulumi.Output[Optional[_builtins.str]]:
         """
-        After a rotation: when the replaced token stops working (ISO 8601).
+        After a rotation: when the replaced token stops working (ISO 8601); the vendor documents 12 hours from a reset.
         """
         return pulumi.get(self, "previous_token_expires_at")
 
@@ -465,7 +465,7 @@ class ApiToken(pulumi.CustomResource):
     @pulumi.getter(name="rotationHistory")
     def rotation_history(self) -> pulumi.Output[Optional[Sequence['outputs.RotationRecord']]]:
         """
-        The last 10 renewals, newest first (the first token included): id, last 4 digits, when, and why; never a value.
+        The last 10 renewals, newest first (the first token included): id, last 4 digits, when, and why (created, adopted, trigger, age, expiry, expiry-mismatch, reset-outside or recovered); never a value.
         """
         return pulumi.get(self, "rotation_history")
 
@@ -505,7 +505,7 @@ class ApiToken(pulumi.CustomResource):
     @pulumi.getter(name="valueExpiresAt")
     def value_expires_at(self) -> pulumi.Output[Optional[_builtins.str]]:
         """
-        When the live token's value stops working, as the API last reported it; null when never.
+        When the live token's value stops working, as the API last reported it; null when never. For a token reset outside Pulumi, the end of its grace period.
         """
         return pulumi.get(self, "value_expires_at")
 
