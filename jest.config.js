@@ -7,9 +7,9 @@ const { jestProjects } = require("./tests/jest.projects");
 module.exports = {
     projects: jestProjects("test"),
     testTimeout: 60000,
-    // Jest's default, half the cores (one on CI's two): .ci/run runs a second lane beside npm test,
-    // and with two files at a time per lane, provider hosts started under that load missed their
-    // start and gRPC deadlines. `npm test -- --maxWorkers=2` runs two at a time on a quiet machine.
+    // A file per core: one file at a time kept one core of two busy (on two cores: 1,131 s one at a
+    // time, 578 s two at a time). .ci/run, which runs a second lane beside npm test, passes --maxWorkers=1.
+    maxWorkers: "100%",
     // One packed install of the package shared by the files that install it (a copy each).
     globalSetup: "<rootDir>/tests/support/globalSetup.js",
     globalTeardown: "<rootDir>/tests/support/globalTeardown.js",

@@ -86,7 +86,7 @@ describe("the jest projects", () => {
         );
         const ci = fs.readFileSync(path.join(root, ".ci", "run"), "utf8");
         const arrays = [...ci.matchAll(/^(\w+_PROJECTS)=\(([^)]*)\)/gm)];
-        expect(arrays.map(([, name]) => name)).toEqual(["NEW_SDK_PROJECTS", "OLD_SDK_PROJECTS"]);
+        expect(arrays.map(([, name]) => name)).toEqual(["NODE_22_PROJECTS", "NODE_24_PROJECTS", "OLD_SDK_PROJECTS"]);
         const ciNamed = arrays.flatMap(([, , list]) => list.split(/\s+/).filter(Boolean));
         expect(named.length).toBeGreaterThan(0);
         expect([...named, ...ciNamed].filter((name) => !names.includes(name))).toEqual([]);

@@ -92,7 +92,8 @@ export class ProviderHost {
     }
 
     static async start(options: ProviderHostOptions = {}): Promise<ProviderHost> {
-        const startTimeoutMs = options.startTimeoutMs ?? 15000;
+        // A host loads @pulumi/pulumi (about a second of CPU on a quiet core); under .ci/run's two lanes it can take far longer.
+        const startTimeoutMs = options.startTimeoutMs ?? 45000;
         const { child, port, outputChunks, exited, closed } = await spawnHostProcess({
             env: options.env,
             cwd: options.cwd,
