@@ -8,8 +8,9 @@ module.exports = {
     projects: jestProjects("test"),
     testTimeout: 60000,
     // A file per core: one file at a time kept one core of two busy (on two cores: 1,131 s one at a
-    // time, 578 s two at a time). .ci/run, which runs a second lane beside npm test, passes --maxWorkers=1.
-    maxWorkers: "100%",
+    // time, 578 s two at a time). MAILTRAP_TEST_WORKERS=1 runs one at a time: .ci/run sets it, since it
+    // runs a second lane beside npm test.
+    maxWorkers: process.env.MAILTRAP_TEST_WORKERS ?? "100%",
     // One packed install of the package shared by the files that install it (a copy each).
     globalSetup: "<rootDir>/tests/support/globalSetup.js",
     globalTeardown: "<rootDir>/tests/support/globalTeardown.js",
