@@ -8,7 +8,16 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { INPUT_NAMES, InputProperty, OUTPUT_NAMES, PROPERTIES, Property, PropertyName, ValueType } from "../provider/lifecycle/properties";
+import {
+    INPUT_NAMES,
+    InputName,
+    InputProperty,
+    OUTPUT_NAMES,
+    PROPERTIES,
+    Property,
+    PropertyName,
+    ValueType,
+} from "../provider/lifecycle/properties";
 
 /** The repository: npm runs scripts there. */
 const ROOT = process.cwd();
@@ -29,7 +38,7 @@ const TYPESCRIPT: Record<ValueType, { core: string; args?: string }> = {
 
 const NAMES = Object.keys(PROPERTIES) as PropertyName[];
 const row = (name: PropertyName): Property => PROPERTIES[name];
-const input = (name: PropertyName): InputProperty => PROPERTIES[name] as InputProperty;
+const input = (name: InputName): InputProperty => PROPERTIES[name];
 const doc = (text: string, indent: string) => `${indent}/** ${text.replace(/\*\//g, "*\\/")} */`;
 
 /** The value type as the stored state holds it. */

@@ -1,5 +1,5 @@
 import { ApiTokenInfo, ApiTokenInputs, ApiTokenPermission, ApiTokenState, IssuedApiToken, PreviousToken, RotationRecord } from "../types";
-import { INPUT_NAMES, InputName, OutputName } from "./properties";
+import { INPUT_NAMES, OutputName } from "./properties";
 import { nextRotationMs, scheduledToken } from "./schedule";
 import { STATE_VERSION } from "./stateVersion";
 
@@ -118,7 +118,7 @@ function evidenceOf(state: Partial<ApiTokenState>): Evidence {
 
 /** The inputs a state echoes, for the engine's next diff: a stored null is no value. */
 export function inputsOf(state: Partial<ApiTokenState>): Partial<ApiTokenInputs> {
-    const echoed = pick(state, INPUT_NAMES) as Record<InputName, unknown>;
+    const echoed = pick(state, INPUT_NAMES);
     return Object.fromEntries(Object.entries(echoed).map(([name, value]) => [name, value ?? undefined])) as Partial<ApiTokenInputs>;
 }
 
