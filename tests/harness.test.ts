@@ -241,3 +241,40 @@ async function waitFor(condition: () => boolean, timeoutMs = 5000): Promise<void
         await new Promise((resolve) => setTimeout(resolve, 20));
     }
 }
+
+describe("the engine's string fields (harness/protobufStrings)", () => {
+    const TEXTS = ["plain", "é à ü", "token 😀 𝄞", "", "x".repeat(200_000) + "✓"];
+    /** A string field as the protobuf wire format writes it: tag (field, wire type 2), length as a varint, UTF-8. */
+    function wireString(field: number, text: string): Buffer {
+        const bytes = Buffer.from(text, "utf8");
+        const length: number[] = [];
+        for (let n = bytes.length; ; n >>>= 7) {
+            if (n < 0x80) {
+                length.push(n);
+                break;
+            }
+            length.push((n & 0x7f) | 0x80);
+        }
+        return Buffer.concat([Buffer.from([(field << 3) | 2, ...length]), bytes]);
+    }
+
+    it.each(TEXTS.map((text) => [text.length > 20 ? `${text.slice(0, 8)}… (${text.length} characters)` : JSON.stringify(text), text]))(
+        "write and read %s as the wire format says",
+        async (_label, text) => {
+            await import("./harness/propertyWire");
+            const { Value } = await import("google-protobuf/google/protobuf/struct_pb");
+            const value = new Value();
+            value.setStringValue(text);
+            const bytes = Buffer.from(value.serializeBinary());
+            expect(bytes.equals(wireString(3, text))).toBe(true);
+            expect(Value.deserializeBinary(bytes).getStringValue()).toBe(text);
+        },
+    );
+
+    it("carry a serialized provider through a Struct unchanged", async () => {
+        await import("./harness/propertyWire");
+        const { Struct } = await import("google-protobuf/google/protobuf/struct_pb");
+        const inputs = { __provider: `exports.handler = ${"x".repeat(160_000)}; // é 😀`, name: "ci-sending", count: 2 };
+        expect(Struct.deserializeBinary(Struct.fromJavaScript(inputs).serializeBinary()).toJavaScript()).toEqual(inputs);
+    });
+});

@@ -3,6 +3,8 @@
  * wrappers stripped, and Struct encoding both ways.
  */
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
+// The engine side of the wire: strings through native UTF-8 (see protobufStrings.ts).
+import "./protobufStrings";
 
 /** The engine's unknown-value sentinel, identical to `unknownValue` in @pulumi/pulumi/runtime/rpc. */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";

@@ -18,6 +18,8 @@
 import * as analyzerproto from "@pulumi/pulumi/proto/analyzer_pb";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
+// The engine side of the wire: strings through native UTF-8 (see protobufStrings.ts).
+import "../harness/protobufStrings";
 import type { ProgramRun } from "../harness/captureProgram";
 import type { Registration } from "../programs/policy/registrations";
 
