@@ -29,24 +29,64 @@ describe("golden states from earlier releases, with the package installed now", 
         project.remove();
     });
 
-    /** The emulator holding the fixture's tokens, a host in the user's project, and an engine using the stored provider. */
-    async function replay(golden: GoldenState, body: (engine: Engine, emulator: MailtrapEmulator) => Promise<void>): Promise<void> {
+    /**
+     * A golden state's stack as one `pulumi` command meets it: the emulator holding the fixture's
+     * tokens, and a host in the user's project configured against it. A stack's refresh, update or
+     * destroy runs all its resources in one provider process, so the cases of one kind of step share
+     * one (the first case of each kind starts it); each case acts on its own resource's tokens.
+     */
+    interface Command {
+        key: string;
+        emulator: MailtrapEmulator;
+        host: ProviderHost;
+    }
+    let command: Command | undefined;
+
+    async function startCommand(golden: GoldenState, key: string): Promise<Command> {
         const emulator = new MailtrapEmulator({ now: () => Date.parse(NOW) });
         golden.tokens.forEach((token) => emulator.seedToken(token));
         const baseUrl = await emulator.start(0);
-        const host = await ProviderHost.start({ cwd: project.dir, env: { MAILTRAP_PROVIDER_NOW: NOW } });
         try {
-            await host.configure({
-                "mailtrap:apiToken": emulator.credential,
-                "mailtrap:accountId": golden.config.accountId,
-                "mailtrap:baseUrl": baseUrl,
-            });
-            emulator.clearRequests();
-            await body(new Engine(host, golden.resources[0].inputs.__provider as string), emulator);
-        } finally {
-            await host.stop();
+            const host = await ProviderHost.start({ cwd: project.dir, env: { MAILTRAP_PROVIDER_NOW: NOW } });
+            const started = { key, emulator, host };
+            try {
+                await host.configure({
+                    "mailtrap:apiToken": emulator.credential,
+                    "mailtrap:accountId": golden.config.accountId,
+                    "mailtrap:baseUrl": baseUrl,
+                });
+            } catch (error) {
+                await stopCommand(started);
+                throw error;
+            }
+            return started;
+        } catch (error) {
             await emulator.stop();
+            throw error;
         }
+    }
+
+    async function stopCommand(stopping: Command | undefined): Promise<void> {
+        if (!stopping) return;
+        if (command === stopping) command = undefined;
+        await stopping.host.stop();
+        await stopping.emulator.stop();
+    }
+    afterAll(() => stopCommand(command));
+
+    /** One case of a kind of step (`refresh`, `rotate`, …) on a golden state, through the engine using the stored provider. */
+    async function replay(
+        golden: GoldenState,
+        step: string,
+        body: (engine: Engine, emulator: MailtrapEmulator) => Promise<void>,
+    ): Promise<void> {
+        const key = `${golden.version} (state ${golden.stateVersion}) ${step}`;
+        if (command?.key !== key) {
+            await stopCommand(command);
+            command = await startCommand(golden, key);
+        }
+        command.emulator.clearRequests();
+        await body(new Engine(command.host, golden.resources[0].inputs.__provider as string), command.emulator);
     }
 
     /** The program's inputs for a stored resource: what it was declared with. */
@@ -71,7 +111,7 @@ describe("golden states from earlier releases, with the package installed now", 
     });
 
     it.each(cases)("%s: refresh reads once and keeps the value", async (_label, golden, resource) => {
-        await replay(golden, async (engine, emulator) => {
+        await replay(golden, "refresh", async (engine, emulator) => {
             const refreshed = (await engine.refresh(resource))!;
             expect(requestsOf(emulator)).toEqual([`GET ${TOKENS}/${String(resource.outputs.tokenId)}`]);
             expect(refreshed.outputs.token).toBe(resource.outputs.token);
@@ -82,7 +122,7 @@ describe("golden states from earlier releases, with the package installed now", 
     });
 
     it.each(cases)("%s: a rotate change renews once: one reset stating the expiry (today's API)", async (_label, golden, resource) => {
-        await replay(golden, async (engine, emulator) => {
+        await replay(golden, "rotate", async (engine, emulator) => {
             const step = await engine.register(
                 resource.urn.split("::").pop()!,
                 { ...programInputs(resource), rotate: "golden-next" },
@@ -105,7 +145,7 @@ describe("golden states from earlier releases, with the package installed now", 
     });
 
     it.each(cases)("%s: a rename replaces the token, and delete removes it", async (_label, golden, resource) => {
-        await replay(golden, async (engine, emulator) => {
+        await replay(golden, "rename", async (engine, emulator) => {
             const step = await engine.register(
                 resource.urn.split("::").pop()!,
                 { ...programInputs(resource), name: "golden-renamed" },
@@ -120,7 +160,7 @@ describe("golden states from earlier releases, with the package installed now", 
     });
 
     it.each(cases)("%s: delete removes the live token with one request", async (_label, golden, resource) => {
-        await replay(golden, async (engine, emulator) => {
+        await replay(golden, "destroy", async (engine, emulator) => {
             await engine.destroy(resource);
             expect(requestsOf(emulator)).toEqual(deletesOf(resource));
             expect(emulator.getToken(ACCOUNT, resource.outputs.tokenId as number)).toBeUndefined();
@@ -141,7 +181,7 @@ describe("golden states from earlier releases, with the package installed now", 
             );
             expect(fs.readFileSync(readModule, "utf8")).toContain("installed-fix-marker");
             try {
-                await replay(golden, async (engine) => {
+                await replay(golden, "refresh with the fix installed", async (engine) => {
                     await engine.refresh(resource);
                     const deadline = Date.now() + 5000;
                     while (Date.now() < deadline && !engine.host.output().includes("installed-fix-marker")) {
@@ -162,7 +202,7 @@ describe("golden states from earlier releases, with the package installed now", 
             const manifest = JSON.parse(fs.readFileSync(manifestPath, "utf8")) as Record<string, unknown>;
             fs.writeFileSync(manifestPath, JSON.stringify(manifest).replace(/bin\/provider\//g, "bin/lib/"));
             expect(fs.existsSync(path.join(packageDir, "bin", "provider"))).toBe(false);
-            await replay(golden, async (engine, emulator) => {
+            await replay(golden, "refresh, update and destroy with the modules moved", async (engine, emulator) => {
                 const refreshed = (await engine.refresh(resource))!;
                 const rotated = (
                     await engine.register(resource.urn.split("::").pop()!, { ...programInputs(resource), rotate: "moved" }, refreshed)
