@@ -86,7 +86,13 @@ describe("the jest projects", () => {
         );
         const ci = fs.readFileSync(path.join(root, ".ci", "run"), "utf8");
         const arrays = [...ci.matchAll(/^(\w+_PROJECTS)=\(([^)]*)\)/gm)];
-        expect(arrays.map(([, name]) => name)).toEqual(["NODE_22_PROJECTS", "NODE_24_PROJECTS", "OLD_SDK_PROJECTS"]);
+        expect(arrays.map(([, name]) => name)).toEqual([
+            "NODE_22_PROJECTS",
+            "NODE_24_PROJECTS",
+            "OLD_SDK_PROJECTS",
+            "NODE_20_E2E_PROJECTS",
+            "NODE_20_SIBLING_PROJECTS",
+        ]);
         const ciNamed = arrays.flatMap(([, , list]) => list.split(/\s+/).filter(Boolean));
         expect(named.length).toBeGreaterThan(0);
         expect([...named, ...ciNamed].filter((name) => !names.includes(name))).toEqual([]);
