@@ -76,7 +76,8 @@ export class E2EWorkspace {
      * `options.emulator`: for this workspace's emulator (a fixed credential or clock, say);
      * `options.passphrase`: the stacks' secrets passphrase; `options.env`: for every command;
      * `options.withoutNode`: leave out the variables that name Node.js (npm's `NODE`, `npm_*`,
-     * `NODE_OPTIONS`, `NODE_PATH`), for scenarios whose PATH has no `node` either.
+     * `NODE_OPTIONS`, `NODE_PATH`, and a shell's `_`, the last command it ran: `node`, when a script
+     * started the suite with it), for scenarios whose PATH has no `node` either.
      */
     constructor(
         readonly name: string,
@@ -228,7 +229,7 @@ export class E2EWorkspace {
         for (const [key, value] of Object.entries(process.env)) {
             // Nothing from the caller's own Pulumi or Mailtrap setup may reach these runs.
             if (/^(PULUMI_|MAILTRAP_)/.test(key)) continue;
-            if (this.options.withoutNode && /^(NODE|NODE_OPTIONS|NODE_PATH)$|^npm_/i.test(key)) continue;
+            if (this.options.withoutNode && /^(NODE|NODE_OPTIONS|NODE_PATH|_)$|^npm_/i.test(key)) continue;
             env[key] = value;
         }
         return {
